@@ -1,0 +1,7 @@
+/**
+ * @shepherd/errors: the base error class, the failure kinds and the single
+ * table that maps them to HTTP, gRPC and OpAMP answers.
+ */
+export { ShepherdError, isShepherdError, type ShepherdErrorOptions } from './shepherd-error.js';
+export { ERROR_KINDS, type ErrorKind } from './error-kind.js';
+export { ERROR_RESPONSES, GrpcStatus, OpampErrorType, responseFor, type ErrorResponse } from './error-responses.js';
