@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Bundles one app into dist/apps/<name>/main.js for deployment. Workspace libs
+// (@shepherd/*) are source-only packages, so they are bundled in; third-party
+// packages stay external and come from node_modules at run time.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const appDir = process.argv[2];
+if (!appDir) {
+  console.error('usage: build-app.mjs <app dir>');
+  process.exit(2);
+}
+const pkg = JSON.parse(readFileSync(resolve(appDir, 'package.json'), 'utf8'));
+const name = pkg.nx?.name ?? pkg.name;
+
+await build({
+  entryPoints: [resolve(appDir, 'src/main.ts')],
+  outfile: resolve('dist/apps', name, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'external-third-party',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.path.startsWith('@shepherd/') ? undefined : { path: args.path, external: true },
+        );
+      },
+    },
+  ],
+});
+console.log(`built dist/apps/${name}/main.js`);
