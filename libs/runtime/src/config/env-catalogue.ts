@@ -20,7 +20,15 @@ export const ENV_GROUPS = {
       'equivalent, which suits development and single-process deployments. Set them all ' +
       'to run several replicas of each app.',
   },
-  gateway: { title: 'Gateway' },
+  gateway: { title: 'Gateway (OpAMP endpoint)' },
+  auth: {
+    title: 'Authentication',
+    intro:
+      'Agents and operators present a bearer token. Production needs `AUTH_JWT_KEY_FILE` or `AUTH_JWKS_URL`; ' +
+      'the static development token is refused in production mode.',
+  },
+  config: { title: 'Config service' },
+  api: { title: 'Admin API (REST)' },
 } as const satisfies Record<string, { readonly title: string; readonly intro?: string }>;
 
 /** The name of one of {@link ENV_GROUPS}. */
@@ -135,6 +143,135 @@ export const ENV_CATALOGUE = defineCatalogue({
       '(parameters optional; credentials come from the usual AWS variables). Unset: files under `DATA_DIR/blobs`.',
     secret: false,
     group: 'engines',
+  },
+  OPAMP_HOST: {
+    schema: checked(hostProblem),
+    default: '0.0.0.0',
+    description: 'Address the OpAMP endpoint listens on (WebSocket and plain HTTP share one port).',
+    secret: false,
+    group: 'gateway',
+  },
+  OPAMP_PORT: {
+    schema: integer(0, 65535),
+    default: '4320',
+    description: 'Port of the OpAMP endpoint; 4320 is the OpAMP default. 0 picks a free port.',
+    secret: false,
+    group: 'gateway',
+  },
+  OPAMP_PATH: {
+    schema: checked((v) => (v.startsWith('/') ? undefined : 'must start with "/"')),
+    default: '/v1/opamp',
+    description: 'URL path of the OpAMP endpoint.',
+    secret: false,
+    group: 'gateway',
+  },
+  OPAMP_MAX_MESSAGE_BYTES: {
+    schema: integer(1024, 1024 * 1024 * 1024),
+    default: String(64 * 1024 * 1024),
+    description: 'Largest AgentToServer accepted, after decompression, and largest ServerToAgent sent (64 MiB default, per the OpAMP spec). Larger requests get HTTP 413 or WebSocket close 1009.',
+    secret: false,
+    group: 'gateway',
+  },
+  OPAMP_MAX_CONNECTIONS: {
+    schema: integer(1, 10_000_000),
+    default: '100000',
+    description: 'Most concurrent WebSocket agents one gateway holds; beyond it new agents get HTTP 503 with Retry-After.',
+    secret: false,
+    group: 'gateway',
+  },
+  OPAMP_RETRY_AFTER_SECONDS: {
+    schema: integer(1, 3600),
+    default: '30',
+    description: 'Base retry delay told to agents when the gateway is overloaded or draining (jittered up to twice this).',
+    secret: false,
+    group: 'gateway',
+  },
+  OPAMP_PING_INTERVAL_MS: {
+    schema: integer(1000, 3_600_000),
+    default: '30000',
+    description: 'WebSocket ping period; a peer that misses one pong is disconnected.',
+    secret: false,
+    group: 'gateway',
+  },
+  GATEWAY_ID: {
+    schema: checked((v) => (/^[A-Za-z0-9_-]{1,128}$/.test(v) ? undefined : 'must be 1-128 characters of A-Z a-z 0-9 _ -')).optional(),
+    defaultDoc: 'host name plus a random suffix',
+    description: 'Identity of this gateway in the ownership store and its delivery subject; unique per replica.',
+    secret: false,
+    group: 'gateway',
+  },
+  OWNERSHIP_TTL_MS: {
+    schema: integer(1000, 3_600_000),
+    default: '30000',
+    description: 'How long an agent stays owned by a gateway without a refresh; the gateway refreshes every third of it.',
+    secret: false,
+    group: 'gateway',
+  },
+  AUTH_JWT_KEY_FILE: {
+    schema: checked(directoryProblem).optional(),
+    description: 'PEM public key (SPKI) or X.509 certificate that verifies bearer JWTs.',
+    secret: false,
+    group: 'auth',
+  },
+  AUTH_JWKS_URL: {
+    schema: checked((v) => (/^https?:\/\/[^\s/]+/.test(v) ? undefined : 'must be an http:// or https:// URL')).optional(),
+    description: 'JWKS endpoint whose keys verify bearer JWTs (fetched and cached).',
+    secret: false,
+    group: 'auth',
+  },
+  AUTH_JWT_ISSUER: {
+    schema: checked(() => undefined).optional(),
+    description: 'Required `iss` claim of bearer JWTs, when set.',
+    secret: false,
+    group: 'auth',
+  },
+  AUTH_JWT_AUDIENCE: {
+    schema: checked(() => undefined).optional(),
+    description: 'Required `aud` claim of bearer JWTs, when set.',
+    secret: false,
+    group: 'auth',
+  },
+  AUTH_TENANT_CLAIM: {
+    schema: checked((v) => (/^[A-Za-z0-9_.:-]{1,64}$/.test(v) ? undefined : 'must be a claim name')),
+    default: 'tenant',
+    description: 'JWT claim that names the tenant of the caller; tokens without it belong to tenant `default`.',
+    secret: false,
+    group: 'auth',
+  },
+  AUTH_DEV_TOKEN: {
+    schema: checked((v) => (v.length >= 16 ? undefined : 'must be at least 16 characters')).optional(),
+    defaultDoc: 'random, printed at start-up (development mode without a JWT key only)',
+    description: 'Static bearer token accepted in development mode. Refused in production mode.',
+    secret: true,
+    group: 'auth',
+  },
+  CONFIG_RESEND_AFTER_MS: {
+    schema: integer(1000, 86_400_000),
+    default: '60000',
+    description: 'How long the config service waits for an agent to confirm an offered config before offering it again.',
+    secret: false,
+    group: 'config',
+  },
+  CONFIG_FANOUT_BATCH: {
+    schema: integer(1, 100_000),
+    default: '500',
+    description: 'Agents reconciled per batch when an assignment changes.',
+    secret: false,
+    group: 'config',
+  },
+  API_HOST: {
+    schema: checked(hostProblem),
+    default: '0.0.0.0',
+    description: 'Address of the REST admin API.',
+    secret: false,
+    group: 'api',
+  },
+  API_PORT: {
+    schema: integer(0, 65535),
+    default: '8080',
+    description: 'Port of the REST admin API (`/api/v1/...`); 0 picks a free port.',
+    secret: false,
+    group: 'api',
   },
 });
 
