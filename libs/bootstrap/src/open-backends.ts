@@ -1,7 +1,7 @@
 import type { BlobStore } from '@shepherd/blob';
 import { openBlobStore } from '@shepherd/blob';
 import type { EventBus } from '@shepherd/bus';
-import { createTopology, ensureTopology, openBus } from '@shepherd/bus';
+import { ensureTopology, openBus, type Topology } from '@shepherd/bus';
 import type { OwnershipStore } from '@shepherd/ownership';
 import { openOwnership } from '@shepherd/ownership';
 import type { Logger } from '@shepherd/runtime';
@@ -26,6 +26,10 @@ export interface BackendSettings {
   redisUrl?: string | undefined;
   databaseUrl?: string | undefined;
   blobUrl?: string | undefined;
+  /** Streams to create on the bus; the same catalogue the app's services use. */
+  topology: Topology;
+  redisKeyPrefix?: string | undefined;
+  databaseSchema?: string | undefined;
 }
 
 /** Something opened that must be closed at shutdown, in reverse order of opening. */
@@ -49,7 +53,7 @@ export async function openBackends<B extends BackendName>(
   const want = (name: BackendName): boolean => (wanted as readonly BackendName[]).includes(name);
   try {
     if (want('store')) {
-      const store = await openStore({ url: settings.databaseUrl, dataDir: settings.dataDir });
+      const store = await openStore({ url: settings.databaseUrl, dataDir: settings.dataDir, schema: settings.databaseSchema });
       closers.push({ name: 'store', close: () => store.close() });
       const { applied, current } = await store.migrate();
       logger.info({ dialect: store.dialect, applied, current }, 'store ready');
@@ -58,12 +62,12 @@ export async function openBackends<B extends BackendName>(
     if (want('bus')) {
       const bus = await openBus({ url: settings.natsUrl, name: settings.serviceName });
       closers.push({ name: 'bus', close: () => bus.close() });
-      await ensureTopology(bus, createTopology());
+      await ensureTopology(bus, settings.topology);
       logger.info({ embedded: settings.natsUrl === undefined }, 'bus ready');
       backends.bus = bus;
     }
     if (want('ownership')) {
-      const ownership = await openOwnership({ url: settings.redisUrl });
+      const ownership = await openOwnership({ url: settings.redisUrl, keyPrefix: settings.redisKeyPrefix });
       closers.push({ name: 'ownership', close: () => ownership.close() });
       logger.info({ embedded: settings.redisUrl === undefined }, 'ownership store ready');
       backends.ownership = ownership;

@@ -11,6 +11,7 @@ import {
   type Registry,
   type Shutdown,
 } from '@shepherd/runtime';
+import { createTopology, type Topology } from '@shepherd/bus';
 import { closeAll, openBackends, type BackendName, type Backends } from './open-backends.js';
 import { startupFailureLine } from './startup-failure.js';
 
@@ -27,6 +28,9 @@ const COMMON_ENV = [
   'REDIS_URL',
   'DATABASE_URL',
   'BLOB_URL',
+  'BUS_SUBJECT_PREFIX',
+  'REDIS_KEY_PREFIX',
+  'DATABASE_SCHEMA',
 ] as const satisfies readonly EnvVarName[];
 
 type CommonEnv = (typeof COMMON_ENV)[number];
@@ -39,6 +43,8 @@ export interface AppContext<B extends BackendName, E extends EnvVarName> {
   readonly readiness: Readiness;
   readonly metrics: Registry;
   readonly backends: Pick<Backends, B>;
+  /** Bus subjects and streams of this deployment (prefix from BUS_SUBJECT_PREFIX). */
+  readonly topology: Topology;
 }
 
 /** How {@link runApp} starts one app. */
@@ -80,8 +86,10 @@ export async function runApp<B extends BackendName, E extends EnvVarName = never
   const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs, exit });
 
   let opened: Awaited<ReturnType<typeof openBackends<B>>>;
+  let topology: Topology;
   try {
-    opened = await openBackends(spec.backends, { ...config, serviceName: config.serviceName }, logger);
+    topology = createTopology({ prefix: config.busSubjectPrefix });
+    opened = await openBackends(spec.backends, { ...config, topology }, logger);
   } catch (err) {
     logger.error({ err }, 'start-up failed');
     writeStderr(`${startupFailureLine(spec.name, err)}\n`);
@@ -105,7 +113,7 @@ export async function runApp<B extends BackendName, E extends EnvVarName = never
   shutdown.register('close-clients', 'admin', () => admin.close());
 
   try {
-    await spec.start({ config, logger, shutdown, readiness, metrics, backends: opened.backends });
+    await spec.start({ config, logger, shutdown, readiness, metrics, backends: opened.backends, topology });
   } catch (err) {
     logger.error({ err }, 'start-up failed');
     writeStderr(`${startupFailureLine(spec.name, err)}\n`);

@@ -144,6 +144,26 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'engines',
   },
+  BUS_SUBJECT_PREFIX: {
+    schema: checked((v) => (/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(v) ? undefined : 'must be dot-separated tokens of A-Z a-z 0-9 _ -')),
+    default: 'opamp',
+    description: 'First token(s) of every bus subject; stream names get it as a suffix when it is not `opamp`. Lets several deployments share one NATS account.',
+    secret: false,
+    group: 'engines',
+  },
+  REDIS_KEY_PREFIX: {
+    schema: checked((v) => (v.length <= 64 && !/\s/.test(v) ? undefined : 'must be at most 64 characters without spaces')),
+    default: 'shepherd:ownership:',
+    description: 'Prefix of every Redis key Shepherd writes.',
+    secret: false,
+    group: 'engines',
+  },
+  DATABASE_SCHEMA: {
+    schema: checked((v) => (/^[a-z_][a-z0-9_]{0,62}$/.test(v) ? undefined : 'must be a lower-case SQL identifier')).optional(),
+    description: 'PostgreSQL schema that holds Shepherd\'s tables (created when missing). Unset: the connection\'s default search path.',
+    secret: false,
+    group: 'engines',
+  },
   OPAMP_HOST: {
     schema: checked(hostProblem),
     default: '0.0.0.0',
