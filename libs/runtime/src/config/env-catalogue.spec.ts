@@ -27,7 +27,7 @@ describe('environment catalogue', () => {
     const secrets = Object.values(ENV_CATALOGUE)
       .filter((spec) => spec.secret)
       .map((spec) => spec.name);
-    expect(secrets).toEqual(['REDIS_URL', 'DATABASE_URL']);
+    expect(secrets).toEqual(['REDIS_URL', 'DATABASE_URL', 'AUTH_DEV_TOKEN']);
   });
 
   it('is frozen so no module can change what another one reads', () => {

@@ -29,7 +29,14 @@ describe('configuration reference', () => {
 
   it('renders one table per group that has variables, in group order', () => {
     const headings = renderConfigurationDoc().match(/^## .*$/gm);
-    expect(headings).toEqual(['## Common (every app)', '## Engines']);
+    expect(headings).toEqual([
+      '## Common (every app)',
+      '## Engines',
+      '## Gateway (OpAMP endpoint)',
+      '## Authentication',
+      '## Config service',
+      '## Admin API (REST)',
+    ]);
   });
 
   it('keeps table cells intact when a description contains a pipe or a line break', () => {
