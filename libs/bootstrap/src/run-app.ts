@@ -117,7 +117,7 @@ export async function runApp<B extends BackendName, E extends EnvVarName = never
   } catch (err) {
     logger.error({ err }, 'start-up failed');
     writeStderr(`${startupFailureLine(spec.name, err)}\n`);
-    await shutdown.trigger('start-up failed');
+    await shutdown.trigger('start-up failed', 1);
     return;
   }
   logger.info({ adminUrl: admin.url, mode: config.shepherdMode }, 'ready');

@@ -102,6 +102,16 @@ describe('createShutdown', () => {
     expect(exits).toEqual([1]);
   });
 
+  it('runs every phase and exits with the code a failed start-up asks for', async () => {
+    const { shutdown, exits } = recorded();
+    const ran: ShutdownPhase[] = [];
+    for (const phase of SHUTDOWN_PHASES) shutdown.register(phase, 'record', () => void ran.push(phase));
+    await shutdown.trigger('start-up failed', 1);
+    expect(ran).toEqual([...SHUTDOWN_PHASES]);
+    expect(exits).toEqual([1]);
+    expect(shutdown.exitCode).toBe(1);
+  });
+
   it('ignores a second trigger during shutdown', async () => {
     const { shutdown, exits } = recorded();
     const release = gate();

@@ -47,10 +47,11 @@ export interface Shutdown {
   register(phase: ShutdownPhase, name: string, fn: ShutdownHook): void;
   /**
    * Starts the sequence (idempotent: later calls return the same promise and
-   * change nothing). Resolves after `exit` was called: 0 when every phase ran,
-   * 1 on timeout.
+   * change nothing). Resolves after `exit` was called: `exitCode` (default 0)
+   * when every phase ran, 1 on timeout. A failed start-up passes a non-zero
+   * `exitCode` so the process still unwinds in order but reports the failure.
    */
-  trigger(reason: string): Promise<void>;
+  trigger(reason: string, exitCode?: number): Promise<void>;
   /**
    * On the first SIGTERM/SIGINT triggers shutdown; on a second one exits at
    * once with 143/130. Returns a function that removes the handlers.
@@ -94,8 +95,8 @@ class ShutdownCoordinator implements Shutdown {
     this.#hookCount += 1;
   }
 
-  trigger(reason: string): Promise<void> {
-    this.#sequence ??= this.#run(reason);
+  trigger(reason: string, exitCode = 0): Promise<void> {
+    this.#sequence ??= this.#run(reason, exitCode);
     return this.#sequence;
   }
 
@@ -119,7 +120,7 @@ class ShutdownCoordinator implements Shutdown {
     this.#finish(SIGNAL_EXIT_CODES[signal]);
   }
 
-  async #run(reason: string): Promise<void> {
+  async #run(reason: string, exitCode: number): Promise<void> {
     this.#state = 'shutting-down';
     const { logger, timeoutMs } = this.options;
     logger.info({ reason, timeoutMs }, 'shutdown started');
@@ -133,8 +134,8 @@ class ShutdownCoordinator implements Shutdown {
     // A second signal may have forced the exit meanwhile; exit only once.
     if (this.state === 'finished') return;
     if (outcome === 'done') {
-      logger.info('shutdown complete');
-      this.#finish(0);
+      logger.info({ exitCode }, 'shutdown complete');
+      this.#finish(exitCode);
       return;
     }
     logger.error({ timeoutMs, pending: [...this.#pending], notStarted: this.#notStarted() }, 'shutdown timed out');
