@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import type { AuthLogger } from './auth-logger.js';
+import { bearerToken } from './bearer.js';
+import { principalFromClaims } from './claims.js';
+import { DEV_PRINCIPAL, devTokenMatches } from './dev-token.js';
+import { AuthConfigError, AuthKeysUnavailableError, UnauthenticatedError } from './errors.js';
+import { jwksVerifier, staticKeyVerifier, type JwtVerifier } from './jwt/jose-verifier.js';
+import { readVerificationKey } from './jwt/key-file.js';
+import type { Authenticator, Principal } from './principal.js';
+
+/** Options of {@link createAuthenticator} (the AUTH_* variables plus the mode). */
+export interface AuthenticatorOptions {
+  /** `production` refuses the development token and requires a JWT key or JWKS URL. */
+  readonly mode: 'development' | 'production';
+  /** PEM SPKI public key or X.509 certificate that verifies JWTs (RS256, ES256 or EdDSA). */
+  readonly jwtKeyFile?: string;
+  /** http(s) URL of a JWKS document whose keys verify JWTs. Exclusive with `jwtKeyFile`. */
+  readonly jwksUrl?: string;
+  /** Required `iss` claim, when set. */
+  readonly issuer?: string;
+  /** Required `aud` claim (one of the token's audiences), when set. */
+  readonly audience?: string;
+  /** Claim naming the caller's tenant; tokens without it belong to `default`. */
+  readonly tenantClaim: string;
+  /** Static token accepted in development mode (≥ 16 characters). */
+  readonly devToken?: string;
+  /** JWKS fetch tuning; defaults: cooldown 30 s, cache 10 min, timeout 5 s. */
+  readonly jwks?: { readonly cooldownMs?: number; readonly cacheMaxAgeMs?: number; readonly timeoutMs?: number };
+  readonly logger: AuthLogger;
+}
+
+/** What {@link createAuthenticator} returns. */
+export interface AuthenticatorSetup {
+  readonly authenticator: Authenticator;
+  /** The development token, when one is active: the app prints it once at start-up. */
+  readonly devToken?: string;
+}
+
+const MIN_DEV_TOKEN_LENGTH = 16;
+const TENANT_CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw new AuthConfigError(`jwks.${name} must be a non-negative integer`);
+  return value;
+}
+
+function parseJwksUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (err) {
+    throw new AuthConfigError('AUTH_JWKS_URL is not a URL', { cause: err });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AuthConfigError('AUTH_JWKS_URL must be an http:// or https:// URL');
+  }
+  return url;
+}
+
+function validate(opts: AuthenticatorOptions): void {
+  if (opts.mode !== 'development' && opts.mode !== 'production') {
+    throw new AuthConfigError(`unknown mode ${String(opts.mode)}`);
+  }
+  if (!TENANT_CLAIM.test(opts.tenantClaim ?? '')) throw new AuthConfigError('AUTH_TENANT_CLAIM must be a claim name');
+  if (opts.jwtKeyFile !== undefined && opts.jwksUrl !== undefined) {
+    throw new AuthConfigError('set AUTH_JWT_KEY_FILE or AUTH_JWKS_URL, not both');
+  }
+  const hasJwt = opts.jwtKeyFile !== undefined || opts.jwksUrl !== undefined;
+  if (opts.mode === 'production' && !hasJwt) {
+    throw new AuthConfigError('production mode needs AUTH_JWT_KEY_FILE or AUTH_JWKS_URL');
+  }
+  if (opts.mode === 'production' && opts.devToken !== undefined) {
+    throw new AuthConfigError('AUTH_DEV_TOKEN is refused in production mode');
+  }
+  if (opts.devToken !== undefined && opts.devToken.length < MIN_DEV_TOKEN_LENGTH) {
+    throw new AuthConfigError(`AUTH_DEV_TOKEN must be at least ${MIN_DEV_TOKEN_LENGTH} characters`);
+  }
+}
+
+async function buildVerifier(opts: AuthenticatorOptions): Promise<JwtVerifier | undefined> {
+  const checks = { issuer: opts.issuer, audience: opts.audience };
+  if (opts.jwtKeyFile !== undefined) return staticKeyVerifier(await readVerificationKey(opts.jwtKeyFile), checks);
+  if (opts.jwksUrl === undefined) return undefined;
+  const jwks = {
+    url: parseJwksUrl(opts.jwksUrl),
+    cooldownMs: nonNegative(opts.jwks?.cooldownMs, 30_000, 'cooldownMs'),
+    cacheMaxAgeMs: nonNegative(opts.jwks?.cacheMaxAgeMs, 600_000, 'cacheMaxAgeMs'),
+    timeoutMs: nonNegative(opts.jwks?.timeoutMs, 5_000, 'timeoutMs'),
+  };
+  return jwksVerifier(Object.freeze(jwks), checks);
+}
+
+/**
+ * The development token: the configured one, else (development without any
+ * JWT configuration) a random 32-byte base64url token, else none.
+ */
+function activeDevToken(opts: AuthenticatorOptions, verifier: JwtVerifier | undefined): string | undefined {
+  if (opts.mode === 'production') return undefined;
+  if (opts.devToken !== undefined) return opts.devToken;
+  return verifier === undefined ? randomBytes(32).toString('base64url') : undefined;
+}
+
+class BearerAuthenticator implements Authenticator {
+  constructor(
+    private readonly verifier: JwtVerifier | undefined,
+    private readonly devToken: string | undefined,
+    private readonly tenantClaim: string,
+    private readonly logger: AuthLogger,
+  ) {}
+
+  async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
+    const token = bearerToken(authorizationHeader);
+    if (this.devToken !== undefined && devTokenMatches(token, this.devToken)) return DEV_PRINCIPAL;
+    if (this.verifier === undefined) {
+      throw new UnauthenticatedError('invalid_token', 'bearer token does not match the development token');
+    }
+    try {
+      return principalFromClaims(await this.verifier(token), this.tenantClaim);
+    } catch (err) {
+      if (err instanceof AuthKeysUnavailableError) this.logger.warn({ err: { message: err.message } }, err.message);
+      throw err;
+    }
+  }
+}
+
+/**
+ * Builds the bearer authenticator from validated settings.
+ *
+ * Development mode: the development token is active when `devToken` is set,
+ * or when no JWT key/JWKS is configured (then a random one is made and
+ * returned for the app to print); JWTs are verified when configured.
+ * Production mode: JWTs only.
+ *
+ * The returned authenticator accepts the development token (compared in
+ * constant time) with principal `{subject: 'dev', tenantId: 'default',
+ * roles: ['admin'], method: 'dev-token'}`, and JWTs whose signature, `exp`
+ * (required), `nbf`, `iss` and `aud` check out, with 30 s of clock tolerance.
+ * @throws {AuthConfigError} production without a JWT key or JWKS URL,
+ *   production with a dev token, both key sources set, an unreadable or
+ *   unsupported key file, a bad JWKS URL, a short dev token, a bad tenant claim name.
+ */
+export async function createAuthenticator(opts: AuthenticatorOptions): Promise<AuthenticatorSetup> {
+  validate(opts);
+  const verifier = await buildVerifier(opts);
+  const devToken = activeDevToken(opts, verifier);
+  const source = opts.jwtKeyFile !== undefined ? 'key-file' : opts.jwksUrl !== undefined ? 'jwks' : 'none';
+  opts.logger.info(
+    { mode: opts.mode, jwt: source, devToken: devToken === undefined ? 'off' : 'on', tenantClaim: opts.tenantClaim },
+    'bearer authentication ready',
+  );
+  const authenticator = Object.freeze(new BearerAuthenticator(verifier, devToken, opts.tenantClaim, opts.logger));
+  return Object.freeze(devToken === undefined ? { authenticator } : { authenticator, devToken });
+}
