@@ -1,0 +1,46 @@
+import { Counter, Gauge, type Registry } from '@shepherd/runtime';
+
+/** Transport label values. */
+export type TransportLabel = 'websocket' | 'http';
+
+/** The gateway's Prometheus metrics (all prefixed `shepherd_gateway_`). */
+export interface GatewayMetrics {
+  /** Live WebSocket connections / live HTTP agent sessions. */
+  readonly connections: Gauge<'transport'>;
+  /** OpAMP messages by direction (`in`/`out`), transport and type (`agent_to_server`, `reply`, `push`, `error`). */
+  readonly messages: Counter<'direction' | 'transport' | 'type'>;
+  /** OpAMP payload bytes by direction and transport (after decompression in, before compression out). */
+  readonly bytes: Counter<'direction' | 'transport'>;
+  /** Refusals and failures by stable code (e.g. `unauthenticated`, `bad_request`, `too_large`, `overloaded`). */
+  readonly errors: Counter<'code'>;
+  /** Messages the gateway did not send or keep, by reason (e.g. `outgoing_too_large`, `not_here`, `mailbox_evicted`). */
+  readonly drops: Counter<'reason'>;
+  /** Deliveries from services, by outcome (`pushed`, `held`, `dropped`). */
+  readonly deliveries: Counter<'outcome'>;
+  /** ReportFullState requests and uid reassignments. */
+  readonly protocol: Counter<'event'>;
+}
+
+function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  // A second gateway on the same registry (tests, embedded mode) shares the series.
+  const existing = registry.getSingleMetric(name);
+  if (existing !== undefined) return existing as Counter<L>;
+  return new Counter({ name, help, labelNames, registers: [registry] });
+}
+
+/** Creates (or reuses, when already registered) the gateway metrics on `registry`. */
+export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+  const gaugeName = 'shepherd_gateway_connections';
+  const connections =
+    (registry.getSingleMetric(gaugeName) as Gauge<'transport'> | undefined) ??
+    new Gauge({ name: gaugeName, help: 'Live OpAMP connections (websocket) and agent sessions (http).', labelNames: ['transport'], registers: [registry] });
+  return {
+    connections,
+    messages: counter(registry, 'shepherd_gateway_messages_total', 'OpAMP messages received and sent.', ['direction', 'transport', 'type']),
+    bytes: counter(registry, 'shepherd_gateway_bytes_total', 'OpAMP payload bytes received and sent.', ['direction', 'transport']),
+    errors: counter(registry, 'shepherd_gateway_errors_total', 'Refused or failed requests and messages, by code.', ['code']),
+    drops: counter(registry, 'shepherd_gateway_drops_total', 'Messages dropped instead of sent or kept, by reason.', ['reason']),
+    deliveries: counter(registry, 'shepherd_gateway_deliveries_total', 'Deliveries received from services, by outcome.', ['outcome']),
+    protocol: counter(registry, 'shepherd_gateway_protocol_events_total', 'ReportFullState requests and uid reassignments.', ['event']),
+  };
+}

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AUTH_ENV, defineModule, sharedAuthenticator } from '@shepherd/bootstrap';
+import { startGateway } from './start-gateway.js';
+
+/** The documented GATEWAY_ID default: host name plus a random suffix, within 1-128 of [A-Za-z0-9_-]. */
+function defaultGatewayId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100) || 'gateway';
+  return `${host}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The OpAMP gateway as an app module: WebSocket and plain HTTP on OPAMP_PORT,
+ * bearer auth, ownership, agent events on the bus. Never opens the store.
+ * Shutdown: stop accepting → drain agents (most of the budget) → close.
+ */
+export const gatewayModule = defineModule({
+  name: 'gateway',
+  backends: ['bus', 'ownership'],
+  env: [
+    'OPAMP_HOST',
+    'OPAMP_PORT',
+    'OPAMP_PATH',
+    'OPAMP_MAX_MESSAGE_BYTES',
+    'OPAMP_MAX_CONNECTIONS',
+    'OPAMP_RETRY_AFTER_SECONDS',
+    'OPAMP_PING_INTERVAL_MS',
+    'GATEWAY_ID',
+    'OWNERSHIP_TTL_MS',
+    ...AUTH_ENV,
+  ],
+  async start(ctx) {
+    const { config, logger, shutdown, metrics, backends, topology } = ctx;
+    const gateway = await startGateway({
+      host: config.opampHost,
+      port: config.opampPort,
+      path: config.opampPath,
+      maxMessageBytes: config.opampMaxMessageBytes,
+      maxConnections: config.opampMaxConnections,
+      retryAfterSeconds: config.opampRetryAfterSeconds,
+      pingIntervalMs: config.opampPingIntervalMs,
+      ownershipTtlMs: config.ownershipTtlMs,
+      gatewayId: config.gatewayId ?? defaultGatewayId(),
+      // The agents' drain gets most of the shutdown budget; the rest is for closing clients.
+      drainTimeoutMs: Math.max(10, Math.floor(config.shutdownTimeoutMs * 0.6)),
+      authenticator: await sharedAuthenticator(ctx),
+      bus: backends.bus,
+      ownership: backends.ownership,
+      topology,
+      logger,
+      metrics,
+    });
+    shutdown.register('stop-accepting', 'gateway', () => gateway.beginDrain());
+    shutdown.register('drain', 'gateway', () => gateway.drainAgents());
+    shutdown.register('close-clients', 'gateway', () => gateway.close());
+  },
+});

@@ -1,0 +1,96 @@
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import { connectNatsBus, createTopology, type BusConsumer, type EventBus } from '@shepherd/bus';
+import { connectRedisOwnership, type OwnershipStore } from '@shepherd/ownership';
+import {
+  ConnectionEventKind,
+  DeliveryKind,
+  decodeAgentConnectionEvent,
+  decodeAgentMessageEnvelope,
+  decodeAgentToServer,
+  toBigInt,
+  uidToString,
+} from '@shepherd/proto';
+import { testEngines, uniqueName, waitFor } from '@shepherd/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './gateway.test-helpers.js';
+import { WsTestAgent, describeAgent, newUid } from './ws-agent.test-helpers.js';
+
+const marker = uniqueName('gwe');
+const keyPrefix = `${marker}:`;
+let redis: Redis;
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+
+beforeAll(async () => {
+  redis = new Redis(testEngines.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect().catch((err: Error) => {
+    throw new Error(`these tests need Redis at ${testEngines.redisUrl} (TEST_REDIS_URL): ${err.message}`);
+  });
+  nc = await connect({ servers: testEngines.natsUrl, name: 'gateway-tests-admin', timeout: 2_000 }).catch((err: Error) => {
+    throw new Error(`these tests need NATS with JetStream at ${testEngines.natsUrl} (TEST_NATS_URL): ${err.message}`);
+  });
+  jsm = await jetstreamManager(nc);
+});
+
+afterAll(async () => {
+  if (jsm !== undefined) for await (const name of jsm.streams.names()) if (name.includes(marker)) await jsm.streams.delete(name);
+  await nc?.close();
+  if (redis !== undefined) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+});
+
+describe('gateway on NATS JetStream and Redis', () => {
+  it('publishes events to the stream, records ownership in Redis, delivers through NATS, and releases on close', async () => {
+    const bus: EventBus = await connectNatsBus({ servers: testEngines.natsUrl, name: `gateway-test-${marker}` });
+    const ownership: OwnershipStore = await connectRedisOwnership({ url: testEngines.redisUrl, keyPrefix });
+    const topology = createTopology({ prefix: marker });
+    let tg: TestGateway | undefined;
+    let consumer: BusConsumer | undefined;
+    try {
+      tg = await startTestGateway({ bus, ownership, topology });
+      const seen: string[] = [];
+      consumer = await bus.consume({ ...topology.consumers['config-service'], ackWaitMs: 5_000 }, async (msg) => {
+        if (msg.subject === topology.subjects.agentConnection) {
+          const e = decodeAgentConnectionEvent(msg.data);
+          seen.push(`${e.kind === ConnectionEventKind.CONNECTION_EVENT_KIND_CONNECTED ? 'connected' : 'disconnected'}:${uidToString(e.instanceUid)}`);
+        } else {
+          const env = decodeAgentMessageEnvelope(msg.data);
+          seen.push(`message:${uidToString(env.instanceUid)}:${toBigInt(decodeAgentToServer(env.agentToServer).sequenceNum)}`);
+        }
+      });
+
+      const agent = await WsTestAgent.connect(tg.gateway.wsUrl);
+      const uid = newUid();
+      const id = uidToString(uid);
+      await agent.exchange({ instanceUid: uid, agentDescription: describeAgent('real') });
+      await agent.exchange({ instanceUid: uid });
+      await waitFor(() => seen.length >= 3, { description: 'three events on the durable consumer' });
+      expect(seen).toEqual([`connected:${id}`, `message:${id}:1`, `message:${id}:2`]);
+
+      // A service routes a delivery the way ISSUE3 describes: owner lookup, then the owner's subject.
+      const owner = await ownership.owner(id);
+      expect(owner?.gatewayId).toBe(tg.gateway.gatewayId);
+      tg.deliver(uid, { instanceUid: uid, remoteConfig: { configHash: Buffer.from('nats') } }, DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG);
+      expect(Buffer.from((await agent.nth(3)).remoteConfig!.configHash!).toString()).toBe('nats');
+
+      agent.close();
+      await waitFor(() => seen.includes(`disconnected:${id}`), { description: 'disconnected event' });
+      await waitFor(async () => (await ownership.owner(id)) === undefined, { description: 'released claim in Redis' });
+    } finally {
+      await consumer?.stop();
+      await tg?.close();
+      await bus.close();
+      await ownership.close();
+    }
+  });
+});

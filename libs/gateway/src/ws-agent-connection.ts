@@ -1,0 +1,141 @@
+import { decodeAgentFrame, errorReply } from '@shepherd/opamp-core';
+import { encodeServerToAgent, encodeWsFrame, ServerErrorResponseType, type IServerToAgent } from '@shepherd/proto';
+import { WebSocket, type RawData } from 'ws';
+import type { AgentEntry } from './agent-entry.js';
+import type { AgentConnection, AgentHub } from './agent-hub.js';
+import type { GatewayPrincipal } from './authenticator.js';
+import { newHolderId } from './holder-ids.js';
+import { jitteredRetryMs } from './retry-after.js';
+
+const BadRequest = ServerErrorResponseType.ServerErrorResponseType_BadRequest;
+const Unavailable = ServerErrorResponseType.ServerErrorResponseType_Unavailable;
+
+/** `ws` raises this code when a message exceeds maxPayload; it then closes with 1009 (§7.9). */
+const WS_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/**
+ * One accepted OpAMP WebSocket: decodes each binary message (header rules
+ * §7.6-§7.8), hands it to the hub and sends the answer at once; pushes
+ * deliveries; answers liveness pings; enforces the outgoing size limit
+ * (§7.10). Several agents may share it (§7.45).
+ */
+export class WsAgentConnection implements AgentConnection {
+  readonly id = newHolderId('ws');
+  readonly agents = new Map<string, AgentEntry>();
+  #alive = true;
+  #closing = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly principal: GatewayPrincipal,
+    private readonly hub: AgentHub,
+  ) {
+    socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    socket.on('pong', () => (this.#alive = true));
+    socket.on('error', (err: Error & { code?: string }) => {
+      const tooLarge = err.code === WS_TOO_LARGE;
+      hub.metrics.errors.inc({ code: tooLarge ? 'too_large' : 'websocket_protocol' });
+      hub.options.logger.debug({ err, connection: this.id }, 'websocket error');
+    });
+    socket.on('close', (code) => hub.connectionClosed(this, `socket closed (${code})`));
+  }
+
+  /** True once the gateway started closing this connection. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  send(message: IServerToAgent, type: 'reply' | 'push' | 'error'): boolean {
+    const { metrics, options } = this.hub;
+    let payload: Uint8Array;
+    try {
+      payload = encodeServerToAgent(message);
+    } catch (err) {
+      metrics.errors.inc({ code: 'encode_failed' });
+      options.logger.error({ err, connection: this.id }, 'could not encode a ServerToAgent');
+      return false;
+    }
+    const reason =
+      payload.length + 1 > options.maxMessageBytes
+        ? 'outgoing_too_large'
+        : this.socket.readyState !== WebSocket.OPEN
+          ? 'socket_not_open'
+          : this.socket.bufferedAmount > options.maxBufferedBytes
+            ? 'slow_consumer'
+            : undefined;
+    if (reason !== undefined) {
+      metrics.drops.inc({ reason });
+      if (reason !== 'socket_not_open') options.logger.warn({ connection: this.id, bytes: payload.length, reason }, 'ServerToAgent dropped');
+      return false;
+    }
+    this.socket.send(encodeWsFrame(payload), { binary: true });
+    metrics.messages.inc({ direction: 'out', transport: 'websocket', type });
+    metrics.bytes.inc({ direction: 'out', transport: 'websocket' }, payload.length + 1);
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.socket.close(code, reason);
+  }
+
+  /** Cuts the TCP connection without a closing handshake (dead peer, drain deadline); its agents leave at once. */
+  terminate(reason = 'terminated'): void {
+    this.#closing = true;
+    this.socket.terminate();
+    this.hub.connectionClosed(this, reason);
+  }
+
+  /** One ping period: terminates a peer that did not answer the previous ping, else pings again. */
+  heartbeat(): void {
+    if (!this.#alive) {
+      this.hub.metrics.drops.inc({ reason: 'missed_pong' });
+      this.terminate('missed pong');
+      return;
+    }
+    this.#alive = false;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    this.#alive = true;
+    const { metrics } = this.hub;
+    if (this.#closing) {
+      // The agents were told to go away; what they still send before the Close frame is not served.
+      metrics.drops.inc({ reason: 'connection_closing' });
+      return;
+    }
+    const frame = toBytes(data);
+    metrics.messages.inc({ direction: 'in', transport: 'websocket', type: 'agent_to_server' });
+    metrics.bytes.inc({ direction: 'in', transport: 'websocket' }, frame.length);
+    if (!isBinary) {
+      metrics.errors.inc({ code: 'bad_request' });
+      this.send(errorReply(undefined, BadRequest, 'OpAMP WebSocket messages must be binary'), 'error');
+      return;
+    }
+    const decoded = decodeAgentFrame(frame);
+    if (!decoded.ok) {
+      metrics.errors.inc({ code: 'bad_request' });
+      this.hub.options.logger.debug({ connection: this.id, problem: decoded.error.message }, 'malformed AgentToServer');
+      this.send(decoded.reply, 'error');
+      return;
+    }
+    const uidBytes = decoded.message.instanceUid;
+    const result = this.hub.handle({ kind: 'websocket', connection: this }, decoded, decoded.payload, this.principal);
+    if (result.kind === 'overloaded') {
+      const retryMs = jitteredRetryMs(this.hub.options.retryAfterSeconds);
+      this.send(errorReply(uidBytes, Unavailable, 'gateway overloaded; retry later', retryMs), 'error');
+    } else if (result.kind === 'full') {
+      const max = this.hub.options.maxAgentsPerConnection;
+      this.send(errorReply(uidBytes, BadRequest, `this connection already carries ${max} agents`), 'error');
+    } else {
+      this.send(result.reply, result.error === undefined ? 'reply' : 'error');
+    }
+  }
+}
