@@ -47,9 +47,12 @@ export type { InProcessBusOptions } from './memory/in-process-options.js';
 export {
   AGENT_EVENT_CONSUMERS,
   AGENT_EVENTS_LIMITS,
+  CONFIG_EVENT_CONSUMERS,
+  CONFIG_EVENTS_LIMITS,
   createTopology,
   ensureTopology,
   type AgentEventConsumer,
+  type ConfigEventConsumer,
   type DurableSpec,
   type Topology,
   type TopologyOptions,

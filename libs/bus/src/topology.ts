@@ -7,6 +7,12 @@ export const AGENT_EVENT_CONSUMERS = ['config-service', 'rollout-service', 'heal
 /** One of {@link AGENT_EVENT_CONSUMERS}. */
 export type AgentEventConsumer = (typeof AGENT_EVENT_CONSUMERS)[number];
 
+/** The services that consume config events (config-changed), each through its own durable consumer. */
+export const CONFIG_EVENT_CONSUMERS = ['config-service'] as const;
+
+/** One of {@link CONFIG_EVENT_CONSUMERS}. */
+export type ConfigEventConsumer = (typeof CONFIG_EVENT_CONSUMERS)[number];
+
 /** Where a service's durable consumer reads: spread it into `bus.consume({...})` and add tuning. */
 export interface DurableSpec {
   readonly stream: string;
@@ -20,6 +26,8 @@ export interface TopologyOptions {
   readonly prefix?: string;
   /** Limits of the agent-events stream; see {@link AGENT_EVENTS_LIMITS} for the defaults. */
   readonly agentEvents?: Pick<StreamDefinition, 'maxAgeMs' | 'maxMsgs' | 'maxBytes' | 'duplicateWindowMs'>;
+  /** Limits of the config-events stream; see {@link CONFIG_EVENTS_LIMITS} for the defaults. */
+  readonly configEvents?: Pick<StreamDefinition, 'maxAgeMs' | 'maxMsgs' | 'maxBytes' | 'duplicateWindowMs'>;
 }
 
 /** Default limits of the agent-events stream: a day of history, bounded in count and size. */
@@ -27,6 +35,17 @@ export const AGENT_EVENTS_LIMITS = Object.freeze({
   maxAgeMs: 24 * 3_600_000,
   maxMsgs: 100_000,
   maxBytes: 256 * 1_048_576,
+  duplicateWindowMs: 120_000,
+});
+
+/**
+ * Default limits of the config-events stream. Admin changes are rare and small;
+ * a week of history lets a config service that was down catch up.
+ */
+export const CONFIG_EVENTS_LIMITS = Object.freeze({
+  maxAgeMs: 7 * 24 * 3_600_000,
+  maxMsgs: 100_000,
+  maxBytes: 64 * 1_048_576,
   duplicateWindowMs: 120_000,
 });
 
@@ -40,6 +59,10 @@ export const AGENT_EVENTS_LIMITS = Object.freeze({
  *   connected or disconnected, `shepherd.bus.v1.AgentConnectionEvent`.
  * - `<prefix>.delivery.<gatewayId>` (core): ServerToAgent bytes for agents
  *   owned by that gateway, `shepherd.bus.v1.ServerToAgentDelivery`.
+ * - `<prefix>.config.changed` (JetStream, stream configEvents): an admin
+ *   change to config assignments (JSON `ConfigChangedEvent` of
+ *   `@shepherd/config-service`); the config service reconciles the agents
+ *   the change selects.
  */
 export interface Topology {
   readonly prefix: string;
@@ -50,10 +73,16 @@ export interface Topology {
     readonly agentEvents: string;
     /** Pattern over every gateway's delivery subject. */
     readonly deliveries: string;
+    /** An assignment was created or changed. */
+    readonly configChanged: string;
+    /** Pattern over every config event. */
+    readonly configEvents: string;
   };
-  readonly streams: { readonly agentEvents: StreamDefinition };
+  readonly streams: { readonly agentEvents: StreamDefinition; readonly configEvents: StreamDefinition };
   /** The durable consumer of each service on the agent-events stream. */
   readonly consumers: Readonly<Record<AgentEventConsumer, DurableSpec>>;
+  /** The durable consumer of each service on the config-events stream. */
+  readonly configConsumers: Readonly<Record<ConfigEventConsumer, DurableSpec>>;
   /**
    * The core subject a gateway subscribes to for its agents' deliveries.
    * @throws InvalidNameError when `gatewayId` is not 1-128 letters, digits, `_` or `-`
@@ -63,20 +92,22 @@ export interface Topology {
 
 /**
  * Builds the catalogue for one deployment. The default prefix `opamp` gives
- * stream `AGENT_EVENTS`; any other prefix is appended to stream names so
- * deployments (and test runs) sharing a NATS account never collide.
+ * streams `AGENT_EVENTS` and `CONFIG_EVENTS`; any other prefix is appended to
+ * stream names so deployments (and test runs) sharing a NATS account never
+ * collide.
  * @throws InvalidSubjectError when the prefix is not a literal subject
  * @throws InvalidBusOptionError (later, from ensureStream) when limits are out of range
  */
 export function createTopology(options: TopologyOptions = {}): Topology {
   const prefix = options.prefix ?? 'opamp';
   validateSubject(prefix, { wildcards: false }, 'topology prefix');
-  const streamName = prefix === 'opamp' ? 'AGENT_EVENTS' : `AGENT_EVENTS_${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  validateName(streamName, 'stream name');
+  const streamName = streamNameFor('AGENT_EVENTS', prefix);
+  const configStreamName = streamNameFor('CONFIG_EVENTS', prefix);
   const agentEvents = `${prefix}.agent.>`;
-  const consumers = Object.fromEntries(
-    AGENT_EVENT_CONSUMERS.map((service) => [service, Object.freeze({ stream: streamName, durable: service, filterSubject: agentEvents })]),
-  ) as Record<AgentEventConsumer, DurableSpec>;
+  const configEvents = `${prefix}.config.>`;
+  const configChanged = `${prefix}.config.changed`;
+  const consumers = durables(AGENT_EVENT_CONSUMERS, streamName, agentEvents);
+  const configConsumers = durables(CONFIG_EVENT_CONSUMERS, configStreamName, configChanged);
   return Object.freeze({
     prefix,
     subjects: Object.freeze({
@@ -84,11 +115,23 @@ export function createTopology(options: TopologyOptions = {}): Topology {
       agentConnection: `${prefix}.agent.connection`,
       agentEvents,
       deliveries: `${prefix}.delivery.*`,
+      configChanged,
+      configEvents,
     }),
     streams: Object.freeze({
-      agentEvents: Object.freeze({ name: streamName, subjects: Object.freeze([agentEvents]), ...limits(options.agentEvents) }),
+      agentEvents: Object.freeze({
+        name: streamName,
+        subjects: Object.freeze([agentEvents]),
+        ...limits(AGENT_EVENTS_LIMITS, options.agentEvents),
+      }),
+      configEvents: Object.freeze({
+        name: configStreamName,
+        subjects: Object.freeze([configEvents]),
+        ...limits(CONFIG_EVENTS_LIMITS, options.configEvents),
+      }),
     }),
-    consumers: Object.freeze(consumers),
+    consumers,
+    configConsumers,
     delivery(gatewayId: string): string {
       validateName(gatewayId, 'gateway id');
       return `${prefix}.delivery.${gatewayId}`;
@@ -96,9 +139,22 @@ export function createTopology(options: TopologyOptions = {}): Topology {
   });
 }
 
-function limits(overrides: TopologyOptions['agentEvents']): typeof AGENT_EVENTS_LIMITS {
+function streamNameFor(base: string, prefix: string): string {
+  const name = prefix === 'opamp' ? base : `${base}_${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  validateName(name, 'stream name');
+  return name;
+}
+
+function durables<S extends string>(services: readonly S[], stream: string, filterSubject: string): Readonly<Record<S, DurableSpec>> {
+  const entries = services.map((service) => [service, Object.freeze({ stream, durable: service, filterSubject })]);
+  return Object.freeze(Object.fromEntries(entries) as Record<S, DurableSpec>);
+}
+
+type StreamLimits = typeof AGENT_EVENTS_LIMITS;
+
+function limits(defaults: StreamLimits, overrides: TopologyOptions['agentEvents']): StreamLimits {
   const defined = Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined);
-  return { ...AGENT_EVENTS_LIMITS, ...Object.fromEntries(defined) };
+  return { ...defaults, ...Object.fromEntries(defined) };
 }
 
 /** Creates or updates every stream of `topology`. Idempotent; run by each service at start-up. */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,29 +65,40 @@ async function tablesOf(db: SqlExecutor): Promise<string[]> {
   return rows.map((r) => r.table_name);
 }
 
+/** Ids (`NNNN_name`) of the shipped migrations, in order. */
+async function shippedMigrations(): Promise<string[]> {
+  return (await readdir(DEFAULT_MIGRATIONS_DIR))
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
+    .sort()
+    .map((file) => file.slice(0, -'.sql'.length));
+}
+
 function migrationTests(open: Open): void {
-  it('migrate applies 0001 and records it', async () => {
+  it('migrate applies every shipped migration in order and records each', async () => {
     const store = await open();
-    expect(await store.migrate()).toEqual({ applied: ['0001_agents'], current: '0001_agents' });
-    expect(await tablesOf(store)).toEqual(['agents', 'audit_log', 'schema_migrations']);
-    const file = await readFile(join(DEFAULT_MIGRATIONS_DIR, '0001_agents.sql'), 'utf8');
-    const { rows } = await store.query('SELECT version, name, checksum, applied_at FROM schema_migrations');
-    expect(rows).toEqual([
-      {
-        version: 1,
-        name: 'agents',
-        checksum: createHash('sha256').update(file).digest('hex'),
+    const ids = await shippedMigrations();
+    expect(ids[0]).toBe('0001_agents');
+    expect(await store.migrate()).toEqual({ applied: ids, current: ids.at(-1) });
+    expect(await tablesOf(store)).toEqual(expect.arrayContaining(['agents', 'audit_log', 'schema_migrations']));
+    const { rows } = await store.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
+    const expected = await Promise.all(
+      ids.map(async (id) => ({
+        version: Number(id.slice(0, 4)),
+        name: id.slice(5),
+        checksum: createHash('sha256').update(await readFile(join(DEFAULT_MIGRATIONS_DIR, `${id}.sql`), 'utf8')).digest('hex'),
         applied_at: expect.any(Date),
-      },
-    ]);
+      })),
+    );
+    expect(rows).toEqual(expected);
   });
 
   it('migrate again is a no-op', async () => {
     const store = await open();
     await store.migrate();
-    expect(await store.migrate()).toEqual({ applied: [], current: '0001_agents' });
+    const ids = await shippedMigrations();
+    expect(await store.migrate()).toEqual({ applied: [], current: ids.at(-1) });
     const { rows } = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0]!.n).toBe(ids.length);
   });
 
   it('a changed checksum is refused', async () => {

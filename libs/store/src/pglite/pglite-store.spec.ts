@@ -59,7 +59,7 @@ describe('openPglite', () => {
     expect((await stat(dataDir)).isDirectory()).toBe(true);
 
     const second = track(await openPglite({ dataDir }));
-    expect(await second.migrate()).toEqual({ applied: [], current: '0001_agents' });
+    expect(await second.migrate()).toMatchObject({ applied: [] });
     const { rows } = await second.query('SELECT instance_uid, capabilities FROM agents');
     expect(rows).toEqual([{ instance_uid: uid, capabilities: 2n ** 63n - 1n }]);
   });
@@ -67,7 +67,7 @@ describe('openPglite', () => {
   it('runs in memory when no dataDir is given', async () => {
     const store = track(await openPglite());
     expect(store.dialect).toBe('pglite');
-    expect(await store.migrate()).toEqual({ applied: ['0001_agents'], current: '0001_agents' });
+    expect((await store.migrate()).applied[0]).toBe('0001_agents');
     expect((await store.query('SELECT $1::int8 AS v', [2n ** 63n - 1n])).rows).toEqual([{ v: 2n ** 63n - 1n }]);
   });
 

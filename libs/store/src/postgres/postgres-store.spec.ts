@@ -65,10 +65,12 @@ describe('connectPostgres', () => {
     const schema = uniqueName('store');
     const [a, b] = await Promise.all([openInFreshSchema({}, schema), openInFreshSchema({}, schema)]);
     const results = await Promise.all([a.migrate(), b.migrate()]);
-    expect(results.map((r) => r.applied).sort()).toEqual([[], ['0001_agents']]);
-    expect(results.map((r) => r.current)).toEqual(['0001_agents', '0001_agents']);
+    const applied = results.map((r) => r.applied).sort((x, y) => x.length - y.length);
+    expect(applied[0]).toEqual([]);
+    expect(applied[1]![0]).toBe('0001_agents');
+    expect(results[0]!.current).toBe(results[1]!.current);
     const { rows } = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0]!.n).toBe(applied[1]!.length);
   });
 
   it('keeps each schema separate through search_path', async () => {
@@ -81,7 +83,7 @@ describe('connectPostgres', () => {
 
   it('migrates with a pool of one connection', async () => {
     const store = await openInFreshSchema({ poolSize: 1 });
-    expect((await store.migrate()).applied).toEqual(['0001_agents']);
+    expect((await store.migrate()).applied[0]).toBe('0001_agents');
   });
 
   it('maps a statement timeout to StatementTimeoutError', async () => {

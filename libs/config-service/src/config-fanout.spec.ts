@@ -1,0 +1,90 @@
+import { AgentCapabilities, DeliveryKind, type IAgentToServer, toMask, uidToString } from '@shepherd/proto';
+import { waitFor } from '@shepherd/testing';
+import { describe, expect, it } from 'vitest';
+import { FULL_CAPABILITIES, description, newAgent, seq } from './agent-fixtures.test-helpers.js';
+import { parseSelector } from './selector.js';
+import { useServiceHarness } from './service-harness.test-helpers.js';
+import { ENGINES, useTestDatabase } from './test-database.test-helpers.js';
+
+describe.each(ENGINES)('config fan-out on %s', (engine) => {
+  const db = useTestDatabase(engine);
+  const h = useServiceHarness(db);
+
+  /** Registers an agent through a real report; owned by the fake gateway unless `owned` is false. */
+  async function agent(labels: Record<string, string>, opts: { tenantId?: string; owned?: boolean; extra?: Partial<IAgentToServer> } = {}): Promise<string> {
+    const created = newAgent();
+    if (opts.owned !== false) await h.ownership.claim(created.uid, h.gatewayId, 60_000);
+    await h.report(
+      { instanceUid: created.bytes, sequenceNum: seq(1), capabilities: FULL_CAPABILITIES, agentDescription: description(labels), ...opts.extra },
+      { tenantId: opts.tenantId ?? 'default' },
+    );
+    return created.uid;
+  }
+
+  const offeredUids = async () =>
+    (await h.takeDeliveries())
+      .filter((seen) => seen.delivery.kind === DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG)
+      .map((seen) => uidToString(seen.delivery.instanceUid))
+      .sort();
+
+  it('after createConfig reaches exactly the matching online agents, in batches', async () => {
+    const matching: string[] = [];
+    for (let i = 0; i < 5; i++) matching.push(await agent({ env: 'prod', region: 'eu', index: String(i) }));
+    await agent({ env: 'prod', region: 'eu' }, { extra: { agentDisconnect: {} } });
+    await agent({ env: 'prod', region: 'us' });
+    await agent({ env: 'prod', region: 'eu' }, { tenantId: 'acme' });
+    await agent({ env: 'prod', region: 'eu' }, { extra: { capabilities: toMask(AgentCapabilities.AgentCapabilities_ReportsStatus) } });
+    expect(await h.takeDeliveries()).toEqual([]);
+
+    const result = await h.createConfig({ selector: parseSelector({ match_labels: { env: 'prod', region: 'eu' } }) });
+
+    expect(result.matchedAgents).toBe(7);
+    expect(await offeredUids()).toEqual(matching.sort());
+    const summary = h.logs.find((line) => line.msg === 'config change reconciled');
+    expect(summary?.obj).toMatchObject({ assignmentId: result.assignmentId, agents: 6, offered: 5, batches: 3 });
+  });
+
+  it('looks owners up in batch and skips matching agents that no gateway owns', async () => {
+    const owned = await agent({ env: 'prod' });
+    await agent({ env: 'prod' }, { owned: false });
+    await h.createConfig({ selector: parseSelector('env=prod') });
+    expect(await offeredUids()).toEqual([owned]);
+  });
+
+  it('routes each offer to the gateway that owns the agent', async () => {
+    const here = await agent({ env: 'prod' });
+    const elsewhere = await agent({ env: 'prod' }, { owned: false });
+    await h.ownership.claim(elsewhere, 'gw-other', 60_000);
+    const other: string[] = [];
+    h.bus.subscribe(h.topology.delivery('gw-other'), {}, (msg) => void other.push(msg.subject));
+    await h.createConfig({ selector: parseSelector('env=prod') });
+    expect(await offeredUids()).toEqual([here]);
+    await waitFor(() => other.length > 0, { description: 'the offer at the other gateway' });
+    expect(other).toEqual([h.topology.delivery('gw-other')]);
+  });
+
+  it('resolves the seed document target "env=test,region=us-west-2" to the agents with those labels', async () => {
+    const wanted = await agent({ env: 'test', region: 'us-west-2' });
+    await agent({ env: 'test', region: 'us-west-1' });
+    await agent({ env: 'test' });
+    const result = await h.createConfig({ selector: parseSelector('env=test,region=us-west-2') });
+    expect(result.matchedAgents).toBe(1);
+    expect(await offeredUids()).toEqual([wanted]);
+    expect(await h.admin.getAgent('default', wanted)).toMatchObject({ remoteConfig: { targetHash: result.configHash } });
+  });
+
+  it('does not offer again when the agent already runs the newly assigned hash', async () => {
+    const first = await h.createConfig({ selector: parseSelector('env=prod') });
+    const uid = newAgent();
+    await h.ownership.claim(uid.uid, h.gatewayId, 60_000);
+    await h.report({
+      instanceUid: uid.bytes,
+      sequenceNum: seq(1),
+      capabilities: FULL_CAPABILITIES,
+      agentDescription: description({ env: 'prod' }),
+      remoteConfigStatus: { lastRemoteConfigHash: Buffer.from(first.configHash, 'hex'), status: 1 },
+    });
+    await h.createConfig({ selector: parseSelector('env=prod'), priority: 5 });
+    expect(await offeredUids()).toEqual([]);
+  });
+});

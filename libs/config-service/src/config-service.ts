@@ -1,0 +1,185 @@
+import { type BusConsumer, type BusMessage, type EventBus, type Topology, ensureTopology } from '@shepherd/bus';
+import type { OwnershipStore } from '@shepherd/ownership';
+import {
+  ConnectionEventKind,
+  decodeAgentConnectionEvent,
+  decodeAgentMessageEnvelope,
+  decodeAgentToServer,
+  toBigInt,
+  uidToString,
+} from '@shepherd/proto';
+import type { Registry } from '@shepherd/runtime';
+import type { SqlStore } from '@shepherd/store';
+import { decodeConfigChangedEvent } from './config-changed-event.js';
+import { createConfigVersionCache } from './config-versions.js';
+import { ConfigServiceOptionsError } from './errors.js';
+import { fanOut } from './fanout.js';
+import { createInventoryRepository, type InventoryRepository } from './inventory-repository.js';
+import { KeyedSerializer } from './keyed-serializer.js';
+import { createReconciler, type Reconciler } from './reconciler.js';
+import { type ServiceLogger, errorFields } from './service-logger.js';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
+
+/** Options of {@link startConfigService}. */
+export interface ConfigServiceOptions {
+  readonly bus: EventBus;
+  readonly store: SqlStore;
+  readonly ownership: OwnershipStore;
+  readonly topology: Topology;
+  readonly logger: ServiceLogger;
+  /** Registry for the service's counters; none when absent. */
+  readonly metrics?: Registry;
+  /** CONFIG_RESEND_AFTER_MS: an unconfirmed offer of the same hash is repeated after this long (1..86 400 000). */
+  readonly resendAfterMs: number;
+  /** CONFIG_FANOUT_BATCH: agents reconciled per batch after a config change (1..100 000). */
+  readonly fanoutBatch: number;
+  /** Agent events handled at once in this process (default 16, 1..1024). */
+  readonly maxInFlight?: number;
+  /** Agents whose last written inventory state is cached (default 200 000). */
+  readonly inventoryCacheSize?: number;
+  /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
+  readonly now?: () => number;
+}
+
+/** A running config service. */
+export interface ConfigService {
+  /** Stops both consumers after the handlers in flight finished (their acks are sent). Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the config service: ensures the streams, then runs the durable consumer
+ * `topology.consumers['config-service']` over agent events and
+ * `topology.configConsumers['config-service']` over config-changed events.
+ *
+ * Agent events of one agent are handled one at a time in arrival order; a message that cannot be
+ * decoded is logged and acked (never redelivered); any other failure naks it for redelivery.
+ * Each message updates the inventory (writing only what changed), records RemoteConfigStatus
+ * per agent and hash, and offers the target config to the owning gateway when needed. Each
+ * config-changed event reconciles the matching online agents in batches of `fanoutBatch`.
+ * @throws ConfigServiceOptionsError for out-of-range options; bus errors from creating the
+ *   streams or consumers propagate
+ */
+export async function startConfigService(options: ConfigServiceOptions): Promise<ConfigService> {
+  const settings = validate(options);
+  const { bus, store, topology, logger } = options;
+  const metrics = createServiceMetrics(options.metrics);
+  const now = options.now ?? Date.now;
+  const inventory = createInventoryRepository({ store, cacheSize: options.inventoryCacheSize, now });
+  const reconciler = createReconciler({
+    store,
+    bus,
+    ownership: options.ownership,
+    topology,
+    logger,
+    versions: createConfigVersionCache(store),
+    resendAfterMs: settings.resendAfterMs,
+    now,
+    metrics,
+  });
+  const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now });
+  await ensureTopology(bus, topology);
+  const consumers: BusConsumer[] = [];
+  try {
+    consumers.push(await bus.consume({ ...topology.consumers['config-service'], maxInFlight: settings.maxInFlight }, handle));
+    const onConfigChanged = configEventHandler({ store, logger, metrics, reconciler, fanoutBatch: settings.fanoutBatch });
+    consumers.push(await bus.consume({ ...topology.configConsumers['config-service'], maxInFlight: 1 }, onConfigChanged));
+  } catch (err) {
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  return Object.freeze({
+    stop(): Promise<void> {
+      stopping ??= Promise.all(consumers.map((consumer) => consumer.stop())).then(() => undefined);
+      return stopping;
+    },
+  });
+}
+
+interface HandlerDeps {
+  readonly topology: Topology;
+  readonly logger: ServiceLogger;
+  readonly metrics: ServiceMetrics;
+  readonly inventory: InventoryRepository;
+  readonly reconciler: Reconciler;
+  readonly now: () => number;
+}
+
+function agentEventHandler(deps: HandlerDeps): (msg: BusMessage) => Promise<void> {
+  const { topology, logger, metrics, inventory, reconciler } = deps;
+  const serializer = new KeyedSerializer();
+  const malformed = (msg: BusMessage, kind: 'agent-message' | 'connection-event', err: unknown): void => {
+    metrics.malformed(kind);
+    const fields = { ...errorFields(err), subject: msg.subject, streamSequence: msg.streamSequence };
+    logger.warn(fields, `malformed ${kind} acked without processing`);
+  };
+  return async (msg: BusMessage): Promise<void> => {
+    if (msg.subject === topology.subjects.agentMessage) {
+      let decoded;
+      try {
+        const envelope = decodeAgentMessageEnvelope(msg.data);
+        decoded = { envelope, uid: uidToString(envelope.instanceUid), message: decodeAgentToServer(envelope.agentToServer) };
+      } catch (err) {
+        return malformed(msg, 'agent-message', err);
+      }
+      const { envelope, uid, message } = decoded;
+      await serializer.run(uid, async () => {
+        await reconciler.onMessage(await inventory.recordMessage(envelope, message), message);
+      });
+    } else if (msg.subject === topology.subjects.agentConnection) {
+      let decoded;
+      try {
+        const event = decodeAgentConnectionEvent(msg.data);
+        decoded = { event, uid: uidToString(event.instanceUid) };
+      } catch (err) {
+        return malformed(msg, 'connection-event', err);
+      }
+      const { event, uid } = decoded;
+      await serializer.run(uid, async () => {
+        const agent = await inventory.recordConnection(event);
+        if (agent === undefined || event.kind !== ConnectionEventKind.CONNECTION_EVENT_KIND_CONNECTED) return;
+        const ns = event.atUnixNano ? toBigInt(event.atUnixNano) : 0n;
+        await reconciler.onConnected(agent, new Date(ns > 0n ? Number(ns / 1_000_000n) : deps.now()));
+      });
+    }
+  };
+}
+
+function configEventHandler(deps: {
+  readonly store: SqlStore;
+  readonly logger: ServiceLogger;
+  readonly metrics: ServiceMetrics;
+  readonly reconciler: Reconciler;
+  readonly fanoutBatch: number;
+}): (msg: BusMessage) => Promise<void> {
+  return async (msg: BusMessage): Promise<void> => {
+    let event;
+    try {
+      event = decodeConfigChangedEvent(msg.data);
+    } catch (err) {
+      deps.metrics.malformed('config-event');
+      deps.logger.warn({ ...errorFields(err), subject: msg.subject, streamSequence: msg.streamSequence }, 'malformed config event acked without processing');
+      return;
+    }
+    const result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch);
+    deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...result }, 'config change reconciled');
+  };
+}
+
+function validate(options: ConfigServiceOptions): { resendAfterMs: number; fanoutBatch: number; maxInFlight: number } {
+  const int = (name: string, value: unknown, min: number, max: number): number => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigServiceOptionsError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
+    }
+    return value;
+  };
+  for (const name of ['bus', 'store', 'ownership', 'topology', 'logger'] as const) {
+    if (options[name] === undefined || options[name] === null) throw new ConfigServiceOptionsError(`${name} is required`);
+  }
+  return Object.freeze({
+    resendAfterMs: int('resendAfterMs', options.resendAfterMs, 1, 86_400_000),
+    fanoutBatch: int('fanoutBatch', options.fanoutBatch, 1, 100_000),
+    maxInFlight: int('maxInFlight', options.maxInFlight ?? 16, 1, 1024),
+  });
+}

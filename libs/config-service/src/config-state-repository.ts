@@ -1,0 +1,153 @@
+import type { SqlExecutor } from '@shepherd/store';
+import type { RemoteConfigStatusName, RemoteConfigStatusRecord } from './agent-reports.js';
+import { targetHashSql } from './assignment-repository.js';
+import type { LabelSelector } from './selector.js';
+
+/** Everything the reconciler needs to decide about one agent, read in one statement. */
+export interface ReconcileView {
+  readonly instanceUid: string;
+  readonly tenantId: string;
+  readonly capabilities: bigint;
+  readonly connected: boolean;
+  readonly described: boolean;
+  readonly gatewayId: string | null;
+  /** The live target (resolved from the active assignments now); `null` when none matches. */
+  readonly targetHash: string | null;
+  /** The agent's latest status for the target hash; `null` when it never reported on it. */
+  readonly targetStatus: RemoteConfigStatusName | null;
+  readonly reportedHash: string | null;
+  readonly offeredHash: string | null;
+  readonly offeredAt: Date | null;
+  readonly fullStateRequestedAt: Date | null;
+}
+
+/** One offer to record. */
+export interface OfferRecord {
+  readonly instanceUid: string;
+  readonly hash: string;
+}
+
+interface ViewRow extends Record<string, unknown> {
+  instance_uid: string;
+  tenant_id: string;
+  capabilities: bigint;
+  connected: boolean;
+  described: boolean;
+  gateway_id: string | null;
+  target_hash: string | null;
+  target_status: RemoteConfigStatusName | null;
+  reported_hash: string | null;
+  offered_hash: string | null;
+  offered_at: Date | null;
+  full_state_requested_at: Date | null;
+}
+
+const VIEW_SELECT = `
+  SELECT a.instance_uid, a.tenant_id, a.capabilities, a.connected, a.described, a.gateway_id,
+         t.hash AS target_hash, f.status AS target_status,
+         s.reported_hash, s.offered_hash, s.offered_at, s.full_state_requested_at
+    FROM agents a
+    LEFT JOIN agent_config_state s ON s.instance_uid = a.instance_uid
+    LEFT JOIN LATERAL (SELECT ${targetHashSql('a.tenant_id', 'a.labels')} AS hash) t ON true
+    LEFT JOIN agent_config_status f ON f.instance_uid = a.instance_uid AND f.config_hash = t.hash`;
+
+/** The reconcile view of one agent; `undefined` when it has no inventory row. */
+export async function loadReconcileView(db: SqlExecutor, instanceUid: string): Promise<ReconcileView | undefined> {
+  const { rows } = await db.query<ViewRow>(`${VIEW_SELECT} WHERE a.instance_uid = $1`, [instanceUid]);
+  return rows[0] === undefined ? undefined : toView(rows[0]);
+}
+
+/**
+ * Up to `limit` online agents of `tenantId` matching `selector`, with instance uid greater than
+ * `afterUid` (keyset pagination), in uid order.
+ */
+export async function loadOnlineBatch(
+  db: SqlExecutor,
+  tenantId: string,
+  selector: LabelSelector,
+  afterUid: string | null,
+  limit: number,
+): Promise<ReconcileView[]> {
+  const { rows } = await db.query<ViewRow>(
+    `${VIEW_SELECT}
+      WHERE a.tenant_id = $1 AND a.connected AND a.labels @> $2::jsonb AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
+      ORDER BY a.instance_uid LIMIT $4`,
+    [tenantId, selector.matchLabels, afterUid, limit],
+  );
+  return rows.map(toView);
+}
+
+/**
+ * Records a RemoteConfigStatus report: the agent's current state and, when it names a hash,
+ * the latest status for that hash. Rows that would not change are not rewritten.
+ */
+export async function recordRemoteConfigStatus(db: SqlExecutor, instanceUid: string, status: RemoteConfigStatusRecord, at: Date): Promise<void> {
+  const errorMessage = status.errorMessage === '' ? null : status.errorMessage;
+  await db.query(
+    `WITH state AS (
+       INSERT INTO agent_config_state AS s (instance_uid, reported_hash, status, error_message, updated_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (instance_uid) DO UPDATE
+         SET reported_hash = EXCLUDED.reported_hash, status = EXCLUDED.status,
+             error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at
+           WHERE (s.reported_hash, s.status, s.error_message) IS DISTINCT FROM (EXCLUDED.reported_hash, EXCLUDED.status, EXCLUDED.error_message))
+     INSERT INTO agent_config_status AS h (instance_uid, config_hash, status, error_message, updated_at)
+     SELECT $1, $2, $3, $4, $5 WHERE $2::text IS NOT NULL
+     ON CONFLICT (instance_uid, config_hash) DO UPDATE
+       SET status = EXCLUDED.status, error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at
+       WHERE (h.status, h.error_message) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.error_message)`,
+    [instanceUid, status.lastRemoteConfigHash, status.status, errorMessage, at],
+  );
+}
+
+/** Records that each agent was offered its hash at `at` (one statement for the whole batch). */
+export async function recordOffers(db: SqlExecutor, offers: readonly OfferRecord[], at: Date): Promise<void> {
+  if (offers.length === 0) return;
+  await db.query(
+    `INSERT INTO agent_config_state AS s (instance_uid, target_hash, offered_hash, offered_at, updated_at)
+     SELECT o.uid, o.hash, o.hash, $3, $3 FROM unnest($1::uuid[], $2::text[]) AS o(uid, hash)
+     ON CONFLICT (instance_uid) DO UPDATE
+       SET target_hash = EXCLUDED.target_hash, offered_hash = EXCLUDED.offered_hash,
+           offered_at = EXCLUDED.offered_at, updated_at = EXCLUDED.updated_at`,
+    [offers.map((o) => o.instanceUid), offers.map((o) => o.hash), at],
+  );
+}
+
+/**
+ * Forgets an offer made before `before` (the agent reconnected since, so the offer may never
+ * have reached it). Returns whether there was one.
+ */
+export async function clearOfferBefore(db: SqlExecutor, instanceUid: string, before: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE agent_config_state SET offered_hash = NULL, offered_at = NULL, updated_at = $2
+      WHERE instance_uid = $1 AND offered_at IS NOT NULL AND offered_at < $2`,
+    [instanceUid, before],
+  );
+  return rowCount > 0;
+}
+
+/** Records that a ReportFullState flag was sent to the agent at `at`. */
+export async function markFullStateRequested(db: SqlExecutor, instanceUid: string, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO agent_config_state (instance_uid, full_state_requested_at, updated_at) VALUES ($1, $2, $2)
+     ON CONFLICT (instance_uid) DO UPDATE SET full_state_requested_at = EXCLUDED.full_state_requested_at, updated_at = EXCLUDED.updated_at`,
+    [instanceUid, at],
+  );
+}
+
+function toView(row: ViewRow): ReconcileView {
+  return Object.freeze({
+    instanceUid: row.instance_uid,
+    tenantId: row.tenant_id,
+    capabilities: BigInt.asUintN(64, row.capabilities),
+    connected: row.connected,
+    described: row.described,
+    gatewayId: row.gateway_id,
+    targetHash: row.target_hash,
+    targetStatus: row.target_status,
+    reportedHash: row.reported_hash,
+    offeredHash: row.offered_hash,
+    offeredAt: row.offered_at,
+    fullStateRequestedAt: row.full_state_requested_at,
+  });
+}

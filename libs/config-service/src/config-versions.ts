@@ -1,0 +1,83 @@
+import type { SqlExecutor } from '@shepherd/store';
+import { type ConfigFileBytes, type StoredConfigFile, fromStoredFile, toStoredFile } from './config-files.js';
+import { LruCache } from './lru-cache.js';
+
+/** One immutable config of a tenant, identified by its content hash. */
+export interface ConfigVersion {
+  readonly tenantId: string;
+  /** sha256 of the canonical encoding, 64 hex characters. */
+  readonly hash: string;
+  readonly name: string | null;
+  /** Sorted by name. */
+  readonly files: readonly ConfigFileBytes[];
+  readonly author: string;
+  readonly createdAt: Date;
+}
+
+/** What {@link saveConfigVersion} stores. */
+export interface NewConfigVersion {
+  readonly tenantId: string;
+  readonly hash: string;
+  readonly name: string | null;
+  readonly files: readonly ConfigFileBytes[];
+  readonly author: string;
+  readonly at: Date;
+}
+
+/**
+ * Stores a version unless the tenant already has one with this hash (idempotent: the first
+ * name and author are kept). Returns whether a row was created. Run it inside the transaction
+ * that also creates the assignment.
+ */
+export async function saveConfigVersion(db: SqlExecutor, version: NewConfigVersion): Promise<boolean> {
+  const files: StoredConfigFile[] = version.files.map(toStoredFile);
+  const { rowCount } = await db.query(
+    `INSERT INTO config_versions (tenant_id, hash, name, files, author, created_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+     ON CONFLICT (tenant_id, hash) DO NOTHING`,
+    [version.tenantId, version.hash, version.name, JSON.stringify(files), version.author, version.at],
+  );
+  return rowCount === 1;
+}
+
+/** The version `hash` of `tenantId`; `undefined` when there is none. */
+export async function loadConfigVersion(db: SqlExecutor, tenantId: string, hash: string): Promise<ConfigVersion | undefined> {
+  const { rows } = await db.query<{ name: string | null; files: StoredConfigFile[]; author: string; created_at: Date }>(
+    'SELECT name, files, author, created_at FROM config_versions WHERE tenant_id = $1 AND hash = $2',
+    [tenantId, hash],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return Object.freeze({
+    tenantId,
+    hash,
+    name: row.name,
+    files: Object.freeze(row.files.map(fromStoredFile)),
+    author: row.author,
+    createdAt: row.created_at,
+  });
+}
+
+/** Reads versions through a cache; safe because a version never changes once stored. */
+export interface ConfigVersionCache {
+  /** The version, from the cache or the store; `undefined` when it does not exist (not cached). */
+  get(tenantId: string, hash: string): Promise<ConfigVersion | undefined>;
+}
+
+/** Creates a {@link ConfigVersionCache} holding at most `maxBytes` of file content (default 64 MiB). */
+export function createConfigVersionCache(db: SqlExecutor, maxBytes = 64 * 1_048_576): ConfigVersionCache {
+  const cache = new LruCache<string, ConfigVersion>({
+    maxEntries: 10_000,
+    maxWeight: maxBytes,
+    weigh: (version) => version.files.reduce((sum, file) => sum + file.body.length + file.name.length + 64, 0),
+  });
+  return Object.freeze({
+    async get(tenantId: string, hash: string): Promise<ConfigVersion | undefined> {
+      const key = `${tenantId}\u0000${hash}`;
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached;
+      const loaded = await loadConfigVersion(db, tenantId, hash);
+      if (loaded !== undefined) cache.set(key, loaded);
+      return loaded;
+    },
+  });
+}

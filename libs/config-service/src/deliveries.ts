@@ -1,0 +1,63 @@
+import {
+  DeliveryKind,
+  encodeServerToAgent,
+  encodeServerToAgentDelivery,
+  type IServerToAgent,
+  ServerToAgentFlags,
+  toLong,
+  toMask,
+  uidFromString,
+} from '@shepherd/proto';
+import { hashToBytes } from './config-hash.js';
+import type { ConfigVersion } from './config-versions.js';
+
+/** What a remote-config offer is built from. */
+export interface RemoteConfigOffer {
+  readonly instanceUid: string;
+  readonly version: ConfigVersion;
+  /** False when the agent already has the config: only the hash is sent (§7.49). */
+  readonly includeConfig: boolean;
+  readonly issuedAtMs: number;
+}
+
+/**
+ * The encoded ServerToAgentDelivery (kind REMOTE_CONFIG) carrying
+ * `ServerToAgent{instance_uid, remote_config{config, config_hash}}`: the hash always as its 32
+ * raw bytes (§7.47), the config map with every file under its name (§7.52).
+ */
+export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
+  const configMap = Object.fromEntries(
+    offer.version.files.map((file) => [file.name, { body: file.body, contentType: file.contentType }]),
+  );
+  const remoteConfig = {
+    configHash: hashToBytes(offer.version.hash),
+    ...(offer.includeConfig ? { config: { configMap } } : {}),
+  };
+  const correlationId = `config:${offer.version.hash}`;
+  return wrap(offer.instanceUid, offer.version.tenantId, { remoteConfig }, DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG, offer.issuedAtMs, correlationId);
+}
+
+/** The encoded ServerToAgentDelivery (kind FLAGS) asking the agent for a full status report (§7.31). */
+export function reportFullStateDelivery(instanceUid: string, tenantId: string, issuedAtMs: number): Uint8Array {
+  const flags = toMask(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
+  return wrap(instanceUid, tenantId, { flags }, DeliveryKind.DELIVERY_KIND_FLAGS, issuedAtMs, 'config:report-full-state');
+}
+
+function wrap(
+  instanceUid: string,
+  tenantId: string,
+  body: IServerToAgent,
+  kind: DeliveryKind,
+  issuedAtMs: number,
+  correlationId: string,
+): Uint8Array {
+  const uid = uidFromString(instanceUid);
+  return encodeServerToAgentDelivery({
+    instanceUid: uid,
+    serverToAgent: encodeServerToAgent({ instanceUid: uid, ...body }),
+    kind,
+    issuedAtUnixNano: toLong(BigInt(Math.trunc(issuedAtMs)) * 1_000_000n),
+    correlationId,
+    tenantId,
+  });
+}

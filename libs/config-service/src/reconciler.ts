@@ -1,0 +1,164 @@
+import type { EventBus, Topology } from '@shepherd/bus';
+import type { Claim, OwnershipStore } from '@shepherd/ownership';
+import { AgentCapabilities, type AgentToServer, hasCapability } from '@shepherd/proto';
+import type { SqlExecutor } from '@shepherd/store';
+import type { AgentSnapshot } from './agent-record.js';
+import { remoteConfigStatusRecord } from './agent-reports.js';
+import {
+  type OfferRecord,
+  type ReconcileView,
+  clearOfferBefore,
+  loadReconcileView,
+  markFullStateRequested,
+  recordOffers,
+  recordRemoteConfigStatus,
+} from './config-state-repository.js';
+import type { ConfigVersionCache } from './config-versions.js';
+import { remoteConfigDelivery, reportFullStateDelivery } from './deliveries.js';
+import { type OfferDecision, decideOffer } from './offer-decision.js';
+import { type ServiceLogger, errorFields } from './service-logger.js';
+import { NO_METRICS, type ServiceMetrics } from './service-metrics.js';
+
+/** What reconciling one agent did. */
+export type ReconcileOutcome = Exclude<OfferDecision, 'offer'> | 'offered' | 'no-owner' | 'send-failed' | 'full-state-requested';
+
+/** Dependencies of {@link createReconciler}. */
+export interface ReconcilerOptions {
+  readonly store: SqlExecutor;
+  readonly bus: EventBus;
+  readonly ownership: OwnershipStore;
+  readonly topology: Topology;
+  readonly logger: ServiceLogger;
+  readonly versions: ConfigVersionCache;
+  readonly resendAfterMs: number;
+  readonly now: () => number;
+  readonly metrics?: ServiceMetrics;
+}
+
+/** Compares agents with their target config and sends RemoteConfig offers to their gateways. */
+export interface Reconciler {
+  /**
+   * After the inventory recorded `message`: records its RemoteConfigStatus per agent and hash
+   * (§7.50), asks an undescribed agent for a full report (at most once per resend window,
+   * §7.31), then offers the target config when {@link decideOffer} says so.
+   */
+  onMessage(agent: AgentSnapshot, message: AgentToServer): Promise<ReconcileOutcome>;
+  /** After a CONNECTED event at `at`: forgets offers made before it, then reconciles the agent. */
+  onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome>;
+  /** Reconciles a batch of agents with one owner lookup and one offer-recording statement. */
+  reconcileBatch(views: readonly ReconcileView[]): Promise<ReconcileOutcome[]>;
+}
+
+/** Creates a reconciler; store and bus errors propagate to the caller (the consumer naks). */
+export function createReconciler(options: ReconcilerOptions): Reconciler {
+  const { store, ownership, logger, now } = options;
+  const metrics = options.metrics ?? NO_METRICS;
+  const deliver = createDeliverer(options);
+
+  async function reconcileOne(uid: string): Promise<ReconcileOutcome> {
+    const view = await loadReconcileView(store, uid);
+    if (view === undefined) return count('offline');
+    if (view.connected && !view.described) return count(await requestFullState(view));
+    const [outcome] = await reconcileViews([view], async (uids) => {
+      const owner = await ownership.owner(uids[0] as string);
+      return new Map(owner === undefined ? [] : [[owner.uid, owner]]);
+    });
+    return outcome as ReconcileOutcome;
+  }
+
+  async function requestFullState(view: ReconcileView): Promise<ReconcileOutcome> {
+    const last = view.fullStateRequestedAt?.getTime();
+    if (last !== undefined && now() - last < options.resendAfterMs) return 'undescribed';
+    const owner = await ownership.owner(view.instanceUid);
+    if (owner === undefined) return 'no-owner';
+    if (!deliver.send(owner, view.instanceUid, reportFullStateDelivery(view.instanceUid, view.tenantId, now()))) return 'send-failed';
+    await markFullStateRequested(store, view.instanceUid, new Date(now()));
+    logger.debug({ instanceUid: view.instanceUid, gatewayId: owner.gatewayId }, 'asked an undescribed agent for a full state report');
+    return 'full-state-requested';
+  }
+
+  async function reconcileViews(
+    views: readonly ReconcileView[],
+    ownersOf: (uids: string[]) => Promise<Map<string, Claim>>,
+  ): Promise<ReconcileOutcome[]> {
+    const at = now();
+    const decisions = views.map((view) => decideOffer(view, at, options.resendAfterMs));
+    const wanted = views.filter((_, i) => decisions[i] === 'offer').map((view) => view.instanceUid);
+    const owners = wanted.length === 0 ? new Map<string, Claim>() : await ownersOf(wanted);
+    const offers: OfferRecord[] = [];
+    const outcomes: ReconcileOutcome[] = [];
+    for (const [i, view] of views.entries()) {
+      const decision = decisions[i] as OfferDecision;
+      outcomes.push(decision === 'offer' ? await deliver.offer(view, owners.get(view.instanceUid), offers, at) : decision);
+    }
+    await recordOffers(store, offers, new Date(at));
+    outcomes.forEach(count);
+    return outcomes;
+  }
+
+  function count(outcome: ReconcileOutcome): ReconcileOutcome {
+    metrics.reconciled(outcome);
+    return outcome;
+  }
+
+  return Object.freeze({
+    async onMessage(agent: AgentSnapshot, message: AgentToServer): Promise<ReconcileOutcome> {
+      if (message.remoteConfigStatus) {
+        await recordRemoteConfigStatus(store, agent.instanceUid, remoteConfigStatusRecord(message.remoteConfigStatus), new Date(now()));
+      }
+      if (!agent.connected) return count('offline');
+      const accepts = hasCapability(agent.capabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig);
+      // A heartbeat of an agent that takes no remote config and is fully described needs no read at all.
+      if (!accepts && agent.described) return count('not-accepting');
+      return reconcileOne(agent.instanceUid);
+    },
+
+    async onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome> {
+      await clearOfferBefore(store, agent.instanceUid, at);
+      if (!agent.described) return count('undescribed');
+      return reconcileOne(agent.instanceUid);
+    },
+
+    reconcileBatch(views: readonly ReconcileView[]): Promise<ReconcileOutcome[]> {
+      return reconcileViews(views, (uids) => ownership.owners(uids));
+    },
+  });
+}
+
+interface Deliverer {
+  /** Sends one offer to the owner; pushes it on `offers` when sent. */
+  offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number): Promise<ReconcileOutcome>;
+  /** Core-publishes `bytes` to the owner's delivery subject; false (logged) when the bus refused. */
+  send(owner: Claim, uid: string, bytes: Uint8Array): boolean;
+}
+
+function createDeliverer(options: ReconcilerOptions): Deliverer {
+  const { bus, topology, logger, versions } = options;
+  const send = (owner: Claim, uid: string, bytes: Uint8Array): boolean => {
+    try {
+      bus.send(topology.delivery(owner.gatewayId), bytes);
+      return true;
+    } catch (err) {
+      // Not retried here: the next report of the agent reconciles it again.
+      logger.warn({ ...errorFields(err), instanceUid: uid, gatewayId: owner.gatewayId }, 'could not send a delivery to the owning gateway');
+      return false;
+    }
+  };
+  return Object.freeze({
+    send,
+    async offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number): Promise<ReconcileOutcome> {
+      if (owner === undefined) return 'no-owner';
+      const hash = view.targetHash as string;
+      const version = await versions.get(view.tenantId, hash);
+      if (version === undefined) {
+        logger.error({ instanceUid: view.instanceUid, configHash: hash }, 'target config version is missing from the store');
+        return 'no-target';
+      }
+      const bytes = remoteConfigDelivery({ instanceUid: view.instanceUid, version, includeConfig: view.reportedHash !== hash, issuedAtMs: at });
+      if (!send(owner, view.instanceUid, bytes)) return 'send-failed';
+      offers.push({ instanceUid: view.instanceUid, hash });
+      logger.debug({ instanceUid: view.instanceUid, configHash: hash, gatewayId: owner.gatewayId }, 'offered remote config');
+      return 'offered';
+    },
+  });
+}
