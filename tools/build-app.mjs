@@ -3,8 +3,11 @@
 // (@shepherd/*) are source-only packages, so they are bundled in; third-party
 // packages stay external and come from node_modules at run time.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const appDir = process.argv[2];
 if (!appDir) {
@@ -16,7 +19,7 @@ const name = pkg.nx?.name ?? pkg.name;
 
 await build({
   entryPoints: [resolve(appDir, 'src/main.ts')],
-  outfile: resolve('dist/apps', name, 'main.js'),
+  outfile: resolve(root, 'dist/apps', name, 'main.js'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -34,4 +37,7 @@ await build({
     },
   ],
 });
+// @shepherd/store finds its SQL migrations at '../../migrations/' from its own
+// module; bundled, that module is dist/apps/<name>/main.js, so they go to dist/migrations.
+cpSync(resolve(root, 'libs/store/migrations'), resolve(root, 'dist/migrations'), { recursive: true });
 console.log(`built dist/apps/${name}/main.js`);

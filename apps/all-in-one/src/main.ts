@@ -1,13 +1,16 @@
 /**
- * The all-in-one Shepherd process: every service on embedded adapters unless
- * engine URLs are set. This file only composes; logic lives in libs.
+ * The all-in-one Shepherd process: config service, OpAMP gateway and REST API
+ * in one process, on embedded adapters unless engine URLs are set. This file
+ * only composes; logic lives in libs.
  */
 import { runApp } from '@shepherd/bootstrap';
+import { configServiceModule } from '@shepherd/config-service';
+import { gatewayModule } from '@shepherd/gateway';
+import { restApiModule } from '@shepherd/rest-api';
 
 await runApp({
   name: 'all-in-one',
-  backends: ['store', 'bus', 'ownership', 'blobs'],
-  async start() {
-    // Services join here as their issues land (gateway, config, rollout, ...).
-  },
+  // The consumer starts first so the first agent message finds it running.
+  modules: [configServiceModule, gatewayModule, restApiModule],
+  extraBackends: ['blobs'],
 });

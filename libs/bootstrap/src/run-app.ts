@@ -12,6 +12,7 @@ import {
   type Shutdown,
 } from '@shepherd/runtime';
 import { createTopology, type Topology } from '@shepherd/bus';
+import type { AppModule } from './app-module.js';
 import { closeAll, openBackends, type BackendName, type Backends } from './open-backends.js';
 import { startupFailureLine } from './startup-failure.js';
 
@@ -35,7 +36,7 @@ const COMMON_ENV = [
 
 type CommonEnv = (typeof COMMON_ENV)[number];
 
-/** What an app's `start` receives: everything already validated and running. */
+/** What a module's `start` receives: everything already validated and running. */
 export interface AppContext<B extends BackendName, E extends EnvVarName> {
   readonly config: LoadedConfig<CommonEnv | E>;
   readonly logger: Logger;
@@ -45,18 +46,21 @@ export interface AppContext<B extends BackendName, E extends EnvVarName> {
   readonly backends: Pick<Backends, B>;
   /** Bus subjects and streams of this deployment (prefix from BUS_SUBJECT_PREFIX). */
   readonly topology: Topology;
+  /**
+   * One instance per process of something several modules use (e.g. the
+   * authenticator): the first caller's `create` runs, later callers get its result.
+   */
+  shared<T>(key: string, create: () => Promise<T>): Promise<T>;
 }
 
-/** How {@link runApp} starts one app. */
-export interface AppSpec<B extends BackendName, E extends EnvVarName> {
+/** How {@link runApp} starts one process. */
+export interface AppSpec {
   /** Default SERVICE_NAME and the prefix of the start-up failure line. */
   readonly name: string;
-  /** Backend ports the app needs; the others are never opened. */
-  readonly backends: readonly B[];
-  /** App-specific variables, on top of the common ones. */
-  readonly env?: readonly E[];
-  /** Starts the app's own listeners and consumers; register their shutdown hooks on `ctx.shutdown`. */
-  start(ctx: AppContext<B, E>): Promise<void>;
+  /** The services this process hosts, started in this order. */
+  readonly modules: readonly AppModule[];
+  /** Backends to open besides the ones the modules ask for. */
+  readonly extraBackends?: readonly BackendName[];
   /** Process hooks, replaced in tests. */
   readonly exit?: (code: number) => never;
   /** Receives whole lines, newline included. */
@@ -64,32 +68,31 @@ export interface AppSpec<B extends BackendName, E extends EnvVarName> {
 }
 
 /**
- * Starts an app the same way everywhere: validate the environment (one line
- * and exit 78 on a bad value), open and check the backends (one line and exit
- * 1 when one is unreachable), serve `/healthz`, `/readyz` and `/metrics`, run
- * `spec.start`, and install the ordered shutdown on SIGTERM/SIGINT: not ready
- * → stop accepting → drain → close clients → exit. Logs `ready` with the admin
- * URL once everything runs.
+ * Starts a process the same way everywhere: validate the environment (one
+ * line and exit 78 on a bad value), open and check the backends its modules
+ * need (one line and exit 1 when one is unreachable), serve `/healthz`,
+ * `/readyz` and `/metrics`, start each module, and install the ordered
+ * shutdown on SIGTERM/SIGINT: not ready → stop accepting → drain → close
+ * clients → exit. Logs `ready` with the admin URL once everything runs.
  */
-export async function runApp<B extends BackendName, E extends EnvVarName = never>(
-  spec: AppSpec<B, E>,
-): Promise<void> {
+export async function runApp(spec: AppSpec): Promise<void> {
   const exit = spec.exit ?? ((code: number): never => process.exit(code));
   const writeStderr = spec.writeStderr ?? ((text: string) => void process.stderr.write(text));
-  const names: EnvVarName[] = [...COMMON_ENV, ...(spec.env ?? [])];
+  const names = unique<EnvVarName>([...COMMON_ENV, ...spec.modules.flatMap((m) => m.env)]);
+  const backendNames = unique<BackendName>([...(spec.extraBackends ?? []), ...spec.modules.flatMap((m) => m.backends)]);
   const config = loadConfigOrExit(names, process.env, {
     defaults: { SERVICE_NAME: spec.name },
     exit,
     writeStderr,
-  }) as LoadedConfig<CommonEnv | E>;
+  }) as LoadedConfig<EnvVarName>;
   const logger = createLogger({ name: config.serviceName, level: config.logLevel });
   const shutdown = createShutdown({ logger, timeoutMs: config.shutdownTimeoutMs, exit });
 
-  let opened: Awaited<ReturnType<typeof openBackends<B>>>;
+  let opened: Awaited<ReturnType<typeof openBackends<BackendName>>>;
   let topology: Topology;
   try {
     topology = createTopology({ prefix: config.busSubjectPrefix });
-    opened = await openBackends(spec.backends, { ...config, topology }, logger);
+    opened = await openBackends(backendNames, { ...config, topology }, logger);
   } catch (err) {
     logger.error({ err }, 'start-up failed');
     writeStderr(`${startupFailureLine(spec.name, err)}\n`);
@@ -102,23 +105,38 @@ export async function runApp<B extends BackendName, E extends EnvVarName = never
   const readiness = new Readiness();
   shutdown.register('not-ready', 'readiness', () => readiness.setNotReady('shutting down'));
   const metrics = createMetricsRegistry({ defaultLabels: { service: config.serviceName } });
-  const admin = await startAdminServer({
-    host: config.adminHost,
-    port: config.adminPort,
-    logger,
-    registry: metrics,
-    readiness,
-  });
+  const admin = await startAdminServer({ host: config.adminHost, port: config.adminPort, logger, registry: metrics, readiness });
   // The admin listener outlives the drain so orchestrators can watch /readyz go red.
   shutdown.register('close-clients', 'admin', () => admin.close());
 
+  const sharedValues = new Map<string, Promise<unknown>>();
+  const ctx: AppContext<BackendName, EnvVarName> = {
+    config,
+    logger,
+    shutdown,
+    readiness,
+    metrics,
+    backends: opened.backends as Backends,
+    topology,
+    shared<T>(key: string, create: () => Promise<T>): Promise<T> {
+      if (!sharedValues.has(key)) sharedValues.set(key, create());
+      return sharedValues.get(key) as Promise<T>;
+    },
+  };
   try {
-    await spec.start({ config, logger, shutdown, readiness, metrics, backends: opened.backends, topology });
+    for (const module of spec.modules) {
+      await module.start(ctx);
+      logger.info({ module: module.name }, 'module started');
+    }
   } catch (err) {
     logger.error({ err }, 'start-up failed');
     writeStderr(`${startupFailureLine(spec.name, err)}\n`);
     await shutdown.trigger('start-up failed', 1);
     return;
   }
-  logger.info({ adminUrl: admin.url, mode: config.shepherdMode }, 'ready');
+  logger.info({ adminUrl: admin.url, mode: config.shepherdMode, modules: spec.modules.map((m) => m.name) }, 'ready');
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
 }
