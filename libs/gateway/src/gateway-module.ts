@@ -12,7 +12,8 @@ function defaultGatewayId(): string {
 /**
  * The OpAMP gateway as an app module: WebSocket and plain HTTP on OPAMP_PORT,
  * bearer auth, ownership, agent events on the bus. Never opens the store.
- * Shutdown: stop accepting → drain agents (most of the budget) → close.
+ * Shutdown: stop accepting → drain agents (most of the budget) and close,
+ * before the backend clients close.
  */
 export const gatewayModule = defineModule({
   name: 'gateway',
@@ -51,7 +52,11 @@ export const gatewayModule = defineModule({
       metrics,
     });
     shutdown.register('stop-accepting', 'gateway', () => gateway.beginDrain());
-    shutdown.register('drain', 'gateway', () => gateway.drainAgents());
-    shutdown.register('close-clients', 'gateway', () => gateway.close());
+    // Closed at the end of the drain so the bus and ownership clients, closed in
+    // the next phase, outlive the gateway's last connection events and releases.
+    shutdown.register('drain', 'gateway', async () => {
+      await gateway.drainAgents();
+      await gateway.close();
+    });
   },
 });
