@@ -1,33 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { waitFor } from '@shepherd/testing';
+import { startAppProcess, stopAllAppProcesses, type AppProcess } from '@shepherd/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MAIN = resolve(import.meta.dirname, 'main.ts');
-const children: ChildProcess[] = [];
+const DEV_TOKEN_LOG = 'development bearer token generated (development mode only)';
+// Embedded PGlite migrations make a cold start take tens of seconds on a busy machine.
+const STARTUP_MS = 60_000;
+const TEST_MS = 120_000;
 const dirs: string[] = [];
 
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', ADMIN_PORT: '0', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function start(env: Record<string, string>): AppProcess {
+  return startAppProcess({
+    main: MAIN,
+    name: 'admin-api',
+    env: { ADMIN_PORT: '0', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'info', ...env },
   });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
 }
 
 async function dataDir(): Promise<string> {
@@ -36,30 +25,17 @@ async function dataDir(): Promise<string> {
   return dir;
 }
 
-/** The first JSON log record with message `msg`. */
-function logRecord(stdout: string, msg: string): Record<string, unknown> | undefined {
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    const rec = JSON.parse(line) as Record<string, unknown>;
-    if (rec['msg'] === msg) return rec;
-  }
-  return undefined;
-}
-
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  await stopAllAppProcesses();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 describe('admin-api process', () => {
   it('serves the seed document request with the printed development token and stops on SIGTERM', async () => {
     const app = start({ DATA_DIR: await dataDir() });
-    await waitFor(() => logRecord(app.stdout(), 'ready'), {
-      timeoutMs: 30_000,
-      description: `the ready log line (stderr: ${app.stderr()})`,
-    });
-    const url = logRecord(app.stdout(), 'REST API listening')?.['url'] as string;
-    const token = logRecord(app.stdout(), 'development bearer token generated (development mode only)')?.['devToken'];
+    await app.waitForLog('ready', STARTUP_MS);
+    const url = app.url('api');
+    const token = app.logs.find((r) => r.msg === DEV_TOKEN_LOG)?.['devToken'];
     expect(typeof token).toBe('string');
     const auth = { authorization: `Bearer ${token as string}` };
 
@@ -79,15 +55,15 @@ describe('admin-api process', () => {
     expect(await agents.json()).toEqual({ agents: [] });
     expect((await fetch(`${url}/api/v1/agents`)).status).toBe(401);
 
-    app.child.kill('SIGTERM');
-    expect(await app.exited).toBe(0);
-  }, 60_000);
+    app.kill('SIGTERM');
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+  }, TEST_MS);
 
-  it('refuses production mode without a JWT key with one line naming the problem', async () => {
+  it('refuses production mode without a JWT key with one line naming the problem and exit code 1', async () => {
     const app = start({ DATA_DIR: await dataDir(), SHEPHERD_MODE: 'production' });
-    await app.exited;
-    const lines = app.stderr().trim().split('\n');
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    const lines = app.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^admin-api: cannot start \[AUTH_CONFIG_INVALID\]: .*AUTH_JWT_KEY_FILE/);
-  }, 60_000);
+  }, TEST_MS);
 });

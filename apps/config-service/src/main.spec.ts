@@ -1,33 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { waitFor } from '@shepherd/testing';
+import { startAppProcess, stopAllAppProcesses, type AppProcess } from '@shepherd/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MAIN = resolve(import.meta.dirname, 'main.ts');
-const children: ChildProcess[] = [];
+// Embedded PGlite migrations make a cold start take tens of seconds on a busy machine.
+const STARTUP_MS = 60_000;
+const TEST_MS = 120_000;
 const dirs: string[] = [];
 
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', ADMIN_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+function start(env: Record<string, string>): AppProcess {
+  return startAppProcess({ main: MAIN, name: 'config-service', env: { ADMIN_PORT: '0', LOG_LEVEL: 'info', ...env } });
 }
 
 async function dataDir(): Promise<string> {
@@ -36,38 +20,27 @@ async function dataDir(): Promise<string> {
   return dir;
 }
 
-/** JSON log records written so far. */
-function records(stdout: string): Array<Record<string, unknown>> {
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  await stopAllAppProcesses();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 describe('config-service process', () => {
   it('starts on embedded adapters, is ready, and drains and exits 0 on SIGTERM', async () => {
     const app = start({ DATA_DIR: await dataDir(), CONFIG_FANOUT_BATCH: '50' });
-    const url = await waitFor(() => records(app.stdout()).find((r) => r['msg'] === 'ready')?.['adminUrl'] as string | undefined, {
-      timeoutMs: 45_000,
-      description: `the ready log line (stderr: ${app.stderr()})`,
-    });
-    expect(records(app.stdout()).find((r) => r['msg'] === 'ready')).toMatchObject({ name: 'config-service', modules: ['config-service'] });
-    expect(records(app.stdout()).some((r) => r['msg'] === 'module started' && r['module'] === 'config-service')).toBe(true);
-    expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    app.child.kill('SIGTERM');
-    expect(await app.exited).toBe(0);
-  }, 60_000);
+    const ready = await app.waitForLog('ready', STARTUP_MS);
+    expect(ready).toMatchObject({ name: 'config-service', modules: ['config-service'] });
+    expect(app.logs.some((r) => r.msg === 'module started' && r['module'] === 'config-service')).toBe(true);
+    expect((await fetch(`${app.url('admin')}/readyz`)).status).toBe(200);
+    app.kill('SIGTERM');
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+  }, TEST_MS);
 
   it('refuses an out-of-range CONFIG_FANOUT_BATCH with one line naming it', async () => {
     const app = start({ DATA_DIR: await dataDir(), CONFIG_FANOUT_BATCH: '0' });
-    expect(await app.exited).toBe(78);
-    const lines = app.stderr().trim().split('\n');
+    expect(await app.exited).toEqual({ code: 78, signal: null });
+    const lines = app.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('CONFIG_FANOUT_BATCH');
-  }, 60_000);
+  }, TEST_MS);
 });
