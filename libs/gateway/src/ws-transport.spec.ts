@@ -104,6 +104,15 @@ describe('WebSocket transport', () => {
     await stillServes();
   });
 
+  it('closes with 1009 on a real 65 MiB message under the default 64 MiB limit, and keeps serving others', async () => {
+    // wire-facts §7.9, §7.11
+    tg = await startTestGateway({ maxMessageBytes: undefined });
+    const a = await connect();
+    a.sendRaw(new Uint8Array(65 * 1024 * 1024));
+    expect((await a.closed).code).toBe(1009);
+    await stillServes();
+  }, 60_000);
+
   it('refuses an upgrade without a token or with an expired one with 401, and keeps serving', async () => {
     // wire-facts §7.5
     tg = await startTestGateway();
