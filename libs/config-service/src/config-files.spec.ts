@@ -24,6 +24,12 @@ describe('validateConfigFiles', () => {
     expect(() => validateConfigFiles(files as never)).toThrow(message);
   });
 
+  it('refuses a file under the reserved signature entry name', () => {
+    const files = [{ name: 'shepherd.signature.json', contentType: 'application/json', body: '{}' }];
+    expect(() => validateConfigFiles(files)).toThrow(InvalidConfigError);
+    expect(() => validateConfigFiles(files)).toThrow(/reserved/);
+  });
+
   it('refuses too many files and too many bytes', () => {
     const many = Array.from({ length: MAX_CONFIG_FILES + 1 }, (_, i) => ({ name: `f${i}`, contentType: '', body: '' }));
     expect(() => validateConfigFiles(many)).toThrow(/at most 64 files/);

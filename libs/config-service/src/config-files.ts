@@ -1,3 +1,4 @@
+import { SIGNATURE_ENTRY_NAME } from '@shepherd/config-signing';
 import { InvalidConfigError } from './errors.js';
 import { isWellFormedText } from './well-formed-text.js';
 
@@ -101,6 +102,10 @@ function validateFile(file: ConfigFileInput): ConfigFileBytes {
   const { name, contentType, body } = file;
   if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !isWellFormedText(name)) {
     throw new InvalidConfigError(`a file name is a string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  if (name === SIGNATURE_ENTRY_NAME) {
+    // The server adds this entry to every offer; a user file under the name would be overwritten.
+    throw new InvalidConfigError(`file name ${JSON.stringify(name)} is reserved for the server's config signature`);
   }
   if (typeof contentType !== 'string' || !CONTENT_TYPE.test(contentType)) {
     throw new InvalidConfigError(`file ${JSON.stringify(name)}: contentType must be printable ASCII, at most 256 characters`);

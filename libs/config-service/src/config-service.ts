@@ -16,6 +16,7 @@ import { ConfigServiceOptionsError } from './errors.js';
 import { fanOut } from './fanout.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory-repository.js';
 import { KeyedSerializer } from './keyed-serializer.js';
+import type { SigningKey } from '@shepherd/config-signing';
 import { createReconciler, type Reconciler } from './reconciler.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
@@ -39,6 +40,8 @@ export interface ConfigServiceOptions {
   readonly inventoryCacheSize?: number;
   /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
   readonly now?: () => number;
+  /** Signs every offered config (docs/config-signing.md); unsigned when absent. */
+  readonly signingKey?: SigningKey;
 }
 
 /** A running config service. */
@@ -76,6 +79,7 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
     resendAfterMs: settings.resendAfterMs,
     now,
     metrics,
+    signingKey: options.signingKey,
   });
   const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now });
   await ensureTopology(bus, topology);

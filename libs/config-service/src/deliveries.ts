@@ -8,6 +8,7 @@ import {
   toMask,
   uidFromString,
 } from '@shepherd/proto';
+import { signConfig, type SigningKey } from '@shepherd/config-signing';
 import { hashToBytes } from './config-hash.js';
 import type { ConfigVersion } from './config-versions.js';
 
@@ -18,6 +19,11 @@ export interface RemoteConfigOffer {
   /** False when the agent already has the config: only the hash is sent (§7.49). */
   readonly includeConfig: boolean;
   readonly issuedAtMs: number;
+  /**
+   * Signs the offered config: the reserved signature entry is added to the map
+   * (docs/config-signing.md). The hash stays the hash of the stored files.
+   */
+  readonly signingKey?: SigningKey | undefined;
 }
 
 /**
@@ -26,9 +32,13 @@ export interface RemoteConfigOffer {
  * raw bytes (§7.47), the config map with every file under its name (§7.52).
  */
 export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
-  const configMap = Object.fromEntries(
+  const configMap: Record<string, { body: Uint8Array; contentType: string }> = Object.fromEntries(
     offer.version.files.map((file) => [file.name, { body: file.body, contentType: file.contentType }]),
   );
+  if (offer.includeConfig && offer.signingKey !== undefined) {
+    const entry = signConfig(offer.signingKey, offer.version.hash, { now: () => new Date(offer.issuedAtMs) });
+    configMap[entry.name] = { body: entry.body, contentType: entry.contentType };
+  }
   const remoteConfig = {
     configHash: hashToBytes(offer.version.hash),
     ...(offer.includeConfig ? { config: { configMap } } : {}),

@@ -4,7 +4,8 @@
  * status per agent and hash, and the admin operations the REST API exposes.
  */
 export { startConfigService, type ConfigService, type ConfigServiceOptions } from './config-service.js';
-export { configServiceModule } from './config-service-module.js';
+export { configServiceModule, sharedSigningKey } from './config-service-module.js';
+export { resolveSigningKey, DEV_SIGNING_KEY_FILE, type SigningKeySource } from './signing-key-source.js';
 export {
   createConfigAdmin,
   DEFAULT_AGENT_PAGE,

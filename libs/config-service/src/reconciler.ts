@@ -14,6 +14,7 @@ import {
   recordRemoteConfigStatus,
 } from './config-state-repository.js';
 import type { ConfigVersionCache } from './config-versions.js';
+import type { SigningKey } from '@shepherd/config-signing';
 import { remoteConfigDelivery, reportFullStateDelivery } from './deliveries.js';
 import { type OfferDecision, decideOffer } from './offer-decision.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
@@ -33,6 +34,8 @@ export interface ReconcilerOptions {
   readonly resendAfterMs: number;
   readonly now: () => number;
   readonly metrics?: ServiceMetrics;
+  /** Signs every offered config when set. */
+  readonly signingKey?: SigningKey | undefined;
 }
 
 /** Compares agents with their target config and sends RemoteConfig offers to their gateways. */
@@ -154,7 +157,13 @@ function createDeliverer(options: ReconcilerOptions): Deliverer {
         logger.error({ instanceUid: view.instanceUid, configHash: hash }, 'target config version is missing from the store');
         return 'no-target';
       }
-      const bytes = remoteConfigDelivery({ instanceUid: view.instanceUid, version, includeConfig: view.reportedHash !== hash, issuedAtMs: at });
+      const bytes = remoteConfigDelivery({
+        instanceUid: view.instanceUid,
+        version,
+        includeConfig: view.reportedHash !== hash,
+        issuedAtMs: at,
+        signingKey: options.signingKey,
+      });
       if (!send(owner, view.instanceUid, bytes)) return 'send-failed';
       offers.push({ instanceUid: view.instanceUid, hash });
       logger.debug({ instanceUid: view.instanceUid, configHash: hash, gatewayId: owner.gatewayId }, 'offered remote config');

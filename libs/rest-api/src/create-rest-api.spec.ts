@@ -1,4 +1,5 @@
 import { createAuthenticator } from '@shepherd/auth';
+import { generateSigningKey, publicKeyInfo, signingKeyFromPem } from '@shepherd/config-signing';
 import { ShepherdError } from '@shepherd/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRestApi } from './create-rest-api.js';
@@ -143,6 +144,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/agents',
       '/api/v1/agents/{uid}',
       '/api/v1/config',
+      '/api/v1/config-signing-key',
       '/api/v1/configs',
       '/api/v1/openapi.json',
     ]);
@@ -162,6 +164,23 @@ describe('GET /api/v1/openapi.json', () => {
         expect(app.hasRoute({ method: method.toUpperCase() as 'GET', url }), `${method} ${path}`).toBe(true);
       }
     }
+  });
+});
+
+describe('config-signing key', () => {
+  it('serves the public key agents pin, behind the bearer token, and 404 when the server does not sign', async () => {
+    const key = signingKeyFromPem(generateSigningKey().privateKeyPem);
+    const { app } = api([], undefined, publicKeyInfo(key));
+    expect((await app.inject({ method: 'GET', url: '/api/v1/config-signing-key' })).statusCode).toBe(401);
+    const res = await app.inject({ method: 'GET', url: '/api/v1/config-signing-key', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ keyId: key.keyId, alg: 'Ed25519', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', kid: key.keyId } });
+    expect(res.json().publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    expect(res.body).not.toContain('PRIVATE');
+
+    const unsigned = api();
+    const none = await unsigned.app.inject({ method: 'GET', url: '/api/v1/config-signing-key', headers: AUTH });
+    expect(none.statusCode).toBe(404);
   });
 });
 

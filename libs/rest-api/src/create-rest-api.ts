@@ -1,3 +1,4 @@
+import type { PublicKeyInfo } from '@shepherd/config-signing';
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@shepherd/auth';
 import type { ConfigAdmin } from '@shepherd/config-service';
@@ -6,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { PrincipalRegistry } from './authenticate-request.js';
 import { errorReply } from './error-reply.js';
 import { RestApiListenError, RestApiOptionsError, RouteNotFoundError } from './errors.js';
-import { OPENAPI_PATH, openApiDocument } from './openapi.js';
+import { OPENAPI_PATH, SIGNING_KEY_PATH, openApiDocument } from './openapi.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerConfigRoutes } from './routes/configs.js';
 import { YAML_MEDIA_TYPES } from './schemas.js';
@@ -22,6 +23,12 @@ export interface RestApiOptions {
   readonly logger: Logger;
   /** Largest accepted request body in bytes (1 .. 64 MiB); larger answers 413. Default 1 MiB. */
   readonly maxBodyBytes?: number;
+  /**
+   * The public half of the config-signing key, served on
+   * `GET /api/v1/config-signing-key` so agents can pin it; the route answers
+   * 404 when absent.
+   */
+  readonly configSigningKey?: PublicKeyInfo;
 }
 
 /** Where to listen; port 0 picks a free port. */
@@ -54,7 +61,9 @@ export interface RestApi {
   listen(options: RestApiListenOptions): Promise<RunningRestApi>;
 }
 
-function checkedOptions(options: RestApiOptions): Required<RestApiOptions> {
+type CheckedOptions = Required<Omit<RestApiOptions, 'configSigningKey'>> & Pick<RestApiOptions, 'configSigningKey'>;
+
+function checkedOptions(options: RestApiOptions): CheckedOptions {
   const { configAdmin, authenticator, logger } = options ?? ({} as RestApiOptions);
   for (const [name, value, method] of [
     ['configAdmin', configAdmin, 'createConfig'],
@@ -69,7 +78,7 @@ function checkedOptions(options: RestApiOptions): Required<RestApiOptions> {
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > MAX_MAX_BODY_BYTES) {
     throw new RestApiOptionsError(`createRestApi: maxBodyBytes must be an integer in 1..${MAX_MAX_BODY_BYTES}`);
   }
-  return Object.freeze({ configAdmin, authenticator, logger, maxBodyBytes });
+  return Object.freeze({ configAdmin, authenticator, logger, maxBodyBytes, configSigningKey: options.configSigningKey });
 }
 
 function handleError(logger: Logger) {
@@ -84,7 +93,7 @@ function handleError(logger: Logger) {
 }
 
 /** Everything under `/api`: authentication first, then the routes and an authenticated 404. */
-function apiPlugin(opts: Required<RestApiOptions>) {
+function apiPlugin(opts: CheckedOptions) {
   return async (api: FastifyInstance): Promise<void> => {
     const principals = new PrincipalRegistry(opts.authenticator);
     // onRequest runs before the body is read, so an anonymous caller cannot make us buffer it.
@@ -93,6 +102,10 @@ function apiPlugin(opts: Required<RestApiOptions>) {
     registerAgentRoutes(api, opts.configAdmin, principals);
     const document = openApiDocument();
     api.get(OPENAPI_PATH, async () => document);
+    api.get(SIGNING_KEY_PATH, async () => {
+      if (opts.configSigningKey === undefined) throw new RouteNotFoundError('this server does not sign configs');
+      return opts.configSigningKey;
+    });
     api.setNotFoundHandler(async (request) => {
       throw new RouteNotFoundError(`no route ${request.method} ${request.url.split('?')[0]}`);
     });

@@ -12,6 +12,8 @@ import {
 
 /** Path of the OpenAPI document itself (under `/api`). */
 export const OPENAPI_PATH = '/v1/openapi.json';
+/** Where the config-signing public key is served, under `/api`. */
+export const SIGNING_KEY_PATH = '/v1/config-signing-key';
 
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
 const NULLABLE_STRING = { type: ['string', 'null'] } as const;
@@ -149,6 +151,17 @@ export function openApiDocument(): Record<string, unknown> {
           responses: {
             200: { description: 'The agent.', content: json({ $ref: '#/components/schemas/AgentView' }) },
             404: errorAnswer('No such agent in your tenant (code CONFIG_AGENT_NOT_FOUND).'),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      [`/api${SIGNING_KEY_PATH}`]: {
+        get: {
+          operationId: 'getConfigSigningKey',
+          summary: 'The public key that verifies offered configs (docs/config-signing.md): keyId, alg, PEM and JWK.',
+          responses: {
+            200: { description: 'The current signing key.', content: json({ type: 'object' }) },
+            404: errorAnswer('The server does not sign configs (code ROUTE_NOT_FOUND).'),
             ...COMMON_ERRORS,
           },
         },

@@ -1,5 +1,6 @@
 import { AUTH_ENV, defineModule, sharedAuthenticator } from '@shepherd/bootstrap';
-import { createConfigAdmin } from '@shepherd/config-service';
+import { publicKeyInfo } from '@shepherd/config-signing';
+import { createConfigAdmin, sharedSigningKey } from '@shepherd/config-service';
 import { createRestApi } from './create-rest-api.js';
 
 /**
@@ -10,11 +11,16 @@ import { createRestApi } from './create-rest-api.js';
 export const restApiModule = defineModule({
   name: 'rest-api',
   backends: ['store', 'bus'],
-  env: ['API_HOST', 'API_PORT', ...AUTH_ENV],
+  env: ['API_HOST', 'API_PORT', 'CONFIG_SIGNING_KEY_FILE', ...AUTH_ENV],
   async start(ctx) {
     const { config, logger, shutdown, backends, topology } = ctx;
     const configAdmin = createConfigAdmin({ store: backends.store, bus: backends.bus, topology, logger });
-    const restApi = createRestApi({ configAdmin, authenticator: await sharedAuthenticator(ctx), logger });
+    const restApi = createRestApi({
+      configAdmin,
+      authenticator: await sharedAuthenticator(ctx),
+      logger,
+      configSigningKey: publicKeyInfo(await sharedSigningKey(ctx)),
+    });
     const running = await restApi.listen({ host: config.apiHost, port: config.apiPort });
     shutdown.register('stop-accepting', 'rest-api', () => running.close());
   },

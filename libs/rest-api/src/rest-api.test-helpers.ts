@@ -1,3 +1,4 @@
+import type { PublicKeyInfo } from '@shepherd/config-signing';
 import { UnauthenticatedError, type Authenticator, type Principal } from '@shepherd/auth';
 import { createLogger, type Logger } from '@shepherd/runtime';
 import type {
@@ -112,7 +113,7 @@ export function capturedLogger(): CapturedLog {
 }
 
 /** A REST API over fresh fakes. */
-export function testApi(agents: readonly AgentView[] = [], maxBodyBytes?: number) {
+export function testApi(agents: readonly AgentView[] = [], maxBodyBytes?: number, configSigningKey?: PublicKeyInfo) {
   const configAdmin = new FakeConfigAdmin(agents);
   const authenticator = new FakeAuthenticator();
   const log = capturedLogger();
@@ -121,6 +122,7 @@ export function testApi(agents: readonly AgentView[] = [], maxBodyBytes?: number
     authenticator,
     logger: log.logger,
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(configSigningKey === undefined ? {} : { configSigningKey }),
   });
   return { api, app: api.app, configAdmin, authenticator, log };
 }

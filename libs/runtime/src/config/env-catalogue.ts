@@ -279,6 +279,13 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'config',
   },
+  CONFIG_SIGNING_KEY_FILE: {
+    schema: checked(directoryProblem).optional(),
+    defaultDoc: 'development: a key generated once as `DATA_DIR/config-signing-key.pem`',
+    description: 'PKCS#8 PEM Ed25519 private key that signs every offered config (docs/config-signing.md). Required in production mode; every process of a deployment that offers configs or serves the public key reads the same file.',
+    secret: false,
+    group: 'config',
+  },
   API_HOST: {
     schema: checked(hostProblem),
     default: '0.0.0.0',
