@@ -28,8 +28,10 @@ const agent = new FakeAgent({
   heartbeatMs: 30_000,
   pollMs: 5_000,
   async applyConfig(files, hashHex) {
-    const body = Object.values(files)
-      .map((file) => file.body.toString('utf8'))
+    // The server's signature entry (docs/config-signing.md) is not part of the collector config.
+    const body = Object.entries(files)
+      .filter(([name]) => name !== 'shepherd.signature.json')
+      .map(([, file]) => file.body.toString('utf8'))
       .join('\n---\n');
     await mkdir(dirname(configFile), { recursive: true });
     // Written beside the target and renamed so a reader never sees half a file.
