@@ -7,6 +7,7 @@ import { resolveTarget } from './assignment-repository.js';
 import { decodeConfigChangedEvent, type ConfigChangedEvent } from './config-changed-event.js';
 import { type ConfigAdmin, createConfigAdmin } from './config-admin.js';
 import { InvalidAgentQueryError, InvalidConfigError, InvalidSelectorError } from './errors.js';
+import { ConfigValidationError } from '@shepherd/config-validation';
 import { createInventoryRepository } from './inventory-repository.js';
 import { parseSelector } from './selector.js';
 import { ENGINES, useTestDatabase } from './test-database.test-helpers.js';
@@ -105,6 +106,39 @@ describe.each(ENGINES)('config admin on %s', (engine) => {
       const input = { tenantId: 'default', selector: parseSelector('env=a'), files: YAML, author: 'alice', ...override };
       await expect(admin.createConfig(input as never)).rejects.toBeInstanceOf(ErrorClass);
       expect((await db.store.query('SELECT 1 FROM config_versions')).rowCount).toBe(0);
+    });
+
+    it('refuses a collector config that fails validation, naming file, line and problem, and stores, audits and publishes nothing', async () => {
+      const published: string[] = [];
+      bus.subscribe(topology.subjects.configChanged, {}, (msg) => void published.push(msg.subject));
+      const body = [
+        'receivers:',
+        '  otlp: {}',
+        'exporters:',
+        '  debug: {}',
+        'service:',
+        '  pipelines:',
+        '    traces:',
+        '      receivers: [otlp]',
+        '      processors: [batch]',
+        '      exporters: [debug]',
+        '',
+      ].join('\n');
+      const files = [{ name: 'collector.yaml', contentType: 'text/yaml', body }];
+      // audit_log is append-only, so earlier tests' rows stay: compare counts.
+      const audited = async () => (await db.store.query("SELECT 1 FROM audit_log WHERE action = 'config.assign'")).rowCount;
+      const auditedBefore = await audited();
+      const err = (await admin
+        .createConfig({ tenantId: 'default', selector: parseSelector('env=a'), files, author: 'alice' })
+        .catch((e: unknown) => e)) as ConfigValidationError;
+      expect(err).toBeInstanceOf(ConfigValidationError);
+      expect(err.code).toBe('CONFIG_INVALID');
+      expect(err.problems).toEqual([expect.objectContaining({ file: 'collector.yaml', line: 9, code: 'COMPONENT_UNDEFINED' })]);
+      expect(err.message).toContain('batch');
+      expect((await db.store.query('SELECT 1 FROM config_versions')).rowCount).toBe(0);
+      expect((await db.store.query('SELECT 1 FROM config_assignments')).rowCount).toBe(0);
+      expect(await audited()).toBe(auditedBefore);
+      expect(published).toEqual([]);
     });
   });
 

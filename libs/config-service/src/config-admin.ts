@@ -1,3 +1,4 @@
+import { ConfigValidationError, validateConfigFiles as validateCollectorConfig } from '@shepherd/config-validation';
 import type { EventBus, Topology } from '@shepherd/bus';
 import type { SqlStore } from '@shepherd/store';
 import { type AgentView, loadAgentView, queryAgentViews } from './agent-view.js';
@@ -103,6 +104,9 @@ export function createConfigAdmin(options: ConfigAdminOptions): ConfigAdmin {
   return Object.freeze({
     async createConfig(input: CreateConfigInput): Promise<CreateConfigResult> {
       const checked = checkCreateInput(input);
+      // Before anything is stored or published: a rejected config leaves no trace.
+      const problems = validateCollectorConfig(input.files);
+      if (problems.length > 0) throw new ConfigValidationError(problems);
       const hash = configHash(checked.files);
       const at = new Date(now());
       const { assignment, matchedAgents } = await store.transaction(async (tx) => {

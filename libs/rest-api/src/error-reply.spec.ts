@@ -1,3 +1,4 @@
+import { ConfigValidationError } from '@shepherd/config-validation';
 import { ShepherdError } from '@shepherd/errors';
 import { describe, expect, it } from 'vitest';
 import { errorReply } from './error-reply.js';
@@ -23,6 +24,22 @@ describe('errorReply', () => {
     expect(reply.status).toBe(500);
     expect(reply.serverFault).toBe(true);
     expect(reply.body).toEqual({ error: { code: 'STATE_CORRUPT', message: 'internal error' } });
+  });
+
+  it('lists every problem of a rejected config with its file, position and code, bounded', () => {
+    const problems = Array.from({ length: 150 }, (_, i) => ({
+      file: 'collector.yaml',
+      line: i + 1,
+      column: 7,
+      path: `service.pipelines.traces.processors[${i}]`,
+      code: 'COMPONENT_UNDEFINED',
+      message: `processor "p${i}" is not defined`,
+    }));
+    const answer = errorReply(new ConfigValidationError(problems));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('CONFIG_INVALID');
+    expect(answer.body.error.problems).toHaveLength(100);
+    expect(answer.body.error.problems![0]).toEqual(problems[0]);
   });
 
   it('drops non-scalar details', () => {

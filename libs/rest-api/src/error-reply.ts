@@ -3,7 +3,33 @@ import type { ErrorDetails } from './errors.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: ErrorDetails };
+  error: { code: string; message: string; details?: ErrorDetails; problems?: readonly ProblemEntry[] };
+}
+
+/** One problem of a rejected config (`@shepherd/config-validation`), as the client sees it. */
+export interface ProblemEntry {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly path?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** A client fixing a config needs every problem, but a body stays bounded. */
+const MAX_PROBLEMS = 100;
+
+function problemsOf(err: object): readonly ProblemEntry[] | undefined {
+  const problems = (err as { problems?: unknown }).problems;
+  if (!Array.isArray(problems) || problems.length === 0) return undefined;
+  return problems.slice(0, MAX_PROBLEMS).map((p: ProblemEntry) => ({
+    file: String(p.file),
+    ...(typeof p.line === 'number' ? { line: p.line } : {}),
+    ...(typeof p.column === 'number' ? { column: p.column } : {}),
+    ...(typeof p.path === 'string' ? { path: p.path } : {}),
+    code: String(p.code),
+    message: String(p.message),
+  }));
 }
 
 /** How one thrown value is answered. */
@@ -95,7 +121,10 @@ export function errorReply(err: unknown): ErrorReply {
     const { http: status, code, kind } = responseFor(err);
     // Server-side messages may name hosts or internals; the log has them, the client gets the code.
     if (status >= 500) return reply(status, code, SERVER_FAULT_MESSAGES[kind] ?? 'internal error');
-    return reply(status, code, err.message, detailsOf(err));
+    const answer = reply(status, code, err.message, detailsOf(err));
+    const problems = problemsOf(err);
+    if (problems !== undefined) answer.body.error.problems = problems;
+    return answer;
   }
   if (err !== null && typeof err === 'object') {
     const framework = err as FrameworkError;
