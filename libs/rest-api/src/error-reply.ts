@@ -1,28 +1,19 @@
+import type { ConfigProblem } from '@shepherd/config-validation';
 import { isShepherdError, responseFor } from '@shepherd/errors';
 import type { ErrorDetails } from './errors.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: ErrorDetails; problems?: readonly ProblemEntry[] };
-}
-
-/** One problem of a rejected config (`@shepherd/config-validation`), as the client sees it. */
-export interface ProblemEntry {
-  readonly file: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly path?: string;
-  readonly code: string;
-  readonly message: string;
+  error: { code: string; message: string; details?: ErrorDetails; problems?: readonly ConfigProblem[] };
 }
 
 /** A client fixing a config needs every problem, but a body stays bounded. */
 const MAX_PROBLEMS = 100;
 
-function problemsOf(err: object): readonly ProblemEntry[] | undefined {
+function problemsOf(err: object): readonly ConfigProblem[] | undefined {
   const problems = (err as { problems?: unknown }).problems;
   if (!Array.isArray(problems) || problems.length === 0) return undefined;
-  return problems.slice(0, MAX_PROBLEMS).map((p: ProblemEntry) => ({
+  return problems.slice(0, MAX_PROBLEMS).map((p: ConfigProblem) => ({
     file: String(p.file),
     ...(typeof p.line === 'number' ? { line: p.line } : {}),
     ...(typeof p.column === 'number' ? { column: p.column } : {}),
