@@ -31,6 +31,8 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
             // End-to-end tests drive apps as processes; they import libs and test tooling only.
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            // Benchmarks run services in-process on real or embedded engines; nothing depends on them.
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
           ],
         },
       ],

@@ -2,6 +2,7 @@ import { AgentCapabilities } from '@shepherd/proto';
 import type { SqlExecutor } from '@shepherd/store';
 import type { EffectiveConfigRecord, HealthSummary, RemoteConfigStatusName } from './agent-reports.js';
 import { targetHashSql } from './assignment-repository.js';
+import { type LabelSelector, selectorJson } from './selector.js';
 
 /** An agent as the admin API shows it. */
 export interface AgentView {
@@ -29,6 +30,10 @@ export interface AgentView {
     reportedHash: string | null;
     status: RemoteConfigStatusName | null;
     errorMessage: string | null;
+    /** The last config the agent reported APPLIED (its last good one), kept while a newer one fails. */
+    lastAppliedHash: string | null;
+    /** When it reported that, ISO-8601. */
+    lastAppliedAt: string | null;
   };
 }
 
@@ -50,12 +55,16 @@ interface AgentViewRow extends Record<string, unknown> {
   reported_hash: string | null;
   status: RemoteConfigStatusName | null;
   error_message: string | null;
+  last_applied_hash: string | null;
+  last_applied_at: Date | null;
 }
 
 /** A page of {@link AgentView}s. */
 export interface AgentViewQuery {
   readonly tenantId: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Agents must also satisfy this selector (expressions included). */
+  readonly selector: LabelSelector;
   /** Exclusive lower bound on the instance uid; `null` for the first page. */
   readonly afterUid: string | null;
   readonly limit: number;
@@ -64,18 +73,19 @@ export interface AgentViewQuery {
 const VIEW_SELECT = `
   SELECT a.instance_uid, a.tenant_id, a.connected, a.gateway_id, a.transport, a.last_seen_at, a.first_seen_at,
          a.identifying, a.non_identifying, a.labels, a.capabilities, a.health, a.effective_config,
-         ${targetHashSql('a.tenant_id', 'a.labels')} AS target_hash,
-         s.reported_hash, s.status, s.error_message
+         ${targetHashSql('a.tenant_id', 'a.labels', 'a.instance_uid')} AS target_hash,
+         s.reported_hash, s.status, s.error_message, s.last_applied_hash, s.last_applied_at
     FROM agents a
     LEFT JOIN agent_config_state s ON s.instance_uid = a.instance_uid`;
 
-/** Agents of the tenant whose labels contain `labels`, in instance-uid order. */
+/** Agents of the tenant whose labels contain `labels` and satisfy `selector`, in instance-uid order. */
 export async function queryAgentViews(db: SqlExecutor, query: AgentViewQuery): Promise<AgentView[]> {
   const { rows } = await db.query<AgentViewRow>(
     `${VIEW_SELECT}
-      WHERE a.tenant_id = $1 AND a.labels @> $2::jsonb AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
+      WHERE a.tenant_id = $1 AND a.labels @> $2::jsonb AND a.labels @> $5::jsonb AND selector_matches(a.labels, $6::jsonb)
+        AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
       ORDER BY a.instance_uid LIMIT $4`,
-    [query.tenantId, query.labels, query.afterUid, query.limit],
+    [query.tenantId, query.labels, query.afterUid, query.limit, query.selector.matchLabels, selectorJson(query.selector)],
   );
   return rows.map(toAgentView);
 }
@@ -113,6 +123,8 @@ function toAgentView(row: AgentViewRow): AgentView {
       reportedHash: row.reported_hash,
       status: row.status,
       errorMessage: row.error_message,
+      lastAppliedHash: row.last_applied_hash,
+      lastAppliedAt: row.last_applied_at?.toISOString() ?? null,
     },
   };
 }

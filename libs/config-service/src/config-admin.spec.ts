@@ -68,7 +68,13 @@ describe.each(ENGINES)('config admin on %s', (engine) => {
       const audit = await db.store.query('SELECT actor, action, subject, after_hash FROM audit_log WHERE subject = $1', [`assignment:${result.assignmentId}`]);
       expect(audit.rows).toEqual([{ actor: 'alice', action: 'config.assign', subject: `assignment:${result.assignmentId}`, after_hash: result.configHash }]);
       await waitFor(() => events.length === 1, { description: 'the config-changed event' });
-      expect(events[0]).toEqual({ tenantId: 'default', assignmentId: result.assignmentId, configHash: result.configHash, selector: { matchLabels: { env: 'test', region: 'us-west-2' } }, at: new Date(T0).toISOString() });
+      expect(events[0]).toEqual({
+        tenantId: 'default',
+        assignmentId: result.assignmentId,
+        configHash: result.configHash,
+        selector: { matchLabels: { env: 'test', region: 'us-west-2' }, matchExpressions: [] },
+        at: new Date(T0).toISOString(),
+      });
     });
 
     it('stores identical content once per tenant (idempotent by hash) with one assignment per call', async () => {
@@ -185,6 +191,17 @@ describe.each(ENGINES)('config admin on %s', (engine) => {
       expect((await admin.listAgents({ tenantId: 'default', labels: { 'service.name': 'otelcol' } })).agents).toHaveLength(3);
     });
 
+    it('filters by a selector with expressions, combined with the label pairs', async () => {
+      const web = await addAgent({ env: 'test', tier: 'web' });
+      const api = await addAgent({ env: 'prod', tier: 'api' });
+      await addAgent({ env: 'test', tier: 'db' });
+      await addAgent({ env: 'test', tier: 'web', canary: 'y' });
+      const uids = async (query: Omit<Parameters<ConfigAdmin['listAgents']>[0], 'tenantId'>) =>
+        (await admin.listAgents({ tenantId: 'default', ...query })).agents.map((agent) => agent.instanceUid).sort();
+      expect(await uids({ selector: parseSelector('tier in (web,api),!canary') })).toEqual([web, api].sort());
+      expect(await uids({ labels: { env: 'test' }, selector: parseSelector('tier notin (db),!canary') })).toEqual([web]);
+    });
+
     it('pages in instance-uid order with an opaque next cursor', async () => {
       const uids: string[] = [];
       for (let i = 0; i < 5; i++) uids.push(await addAgent({ env: 'test' }));
@@ -241,7 +258,7 @@ describe.each(ENGINES)('config admin on %s', (engine) => {
         effectiveConfig: {
           files: { 'a.yaml': { contentType: 'text/yaml', body: 'a: 1', encoding: 'utf8' }, bin: { contentType: '', body: '/w==', encoding: 'base64' } },
         },
-        remoteConfig: { targetHash: configHash, reportedHash: 'ab'.repeat(32), status: 'FAILED', errorMessage: 'bad yaml' },
+        remoteConfig: { targetHash: configHash, reportedHash: 'ab'.repeat(32), status: 'FAILED', errorMessage: 'bad yaml', lastAppliedHash: null, lastAppliedAt: null },
       });
     });
 

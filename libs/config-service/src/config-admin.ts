@@ -1,42 +1,45 @@
-import { ConfigValidationError, validateConfigFiles as validateCollectorConfig } from '@shepherd/config-validation';
 import type { EventBus, Topology } from '@shepherd/bus';
 import type { SqlStore } from '@shepherd/store';
+import type { AdminContext } from './admin-context.js';
+import { canonicalUid, requireTenant } from './admin-input.js';
 import { type AgentView, loadAgentView, queryAgentViews } from './agent-view.js';
-import { countMatchingAgents, insertAssignment } from './assignment-repository.js';
-import { encodeConfigChangedEvent } from './config-changed-event.js';
-import { type ConfigFileInput, validateConfigFiles } from './config-files.js';
-import { configHash } from './config-hash.js';
-import { saveConfigVersion } from './config-versions.js';
-import { ConfigServiceOptionsError, InvalidAgentQueryError, InvalidConfigError } from './errors.js';
+import { createChangePublisher } from './change-publisher.js';
+import {
+  type CreateConfigInput,
+  type CreateConfigResult,
+  type DeactivateTargetInput,
+  type DeactivateTargetResult,
+  createConfig,
+  deactivateTarget,
+} from './config-assign.js';
+import {
+  type ClearEmergencyConfigResult,
+  type EmergencyConfig,
+  type SetEmergencyConfigInput,
+  type SetEmergencyConfigResult,
+  clearEmergencyConfig,
+  listEmergencyConfigs,
+  setEmergencyConfig,
+} from './emergency-config.js';
+import { ConfigServiceOptionsError, InvalidAgentQueryError } from './errors.js';
+import { type Resolution, resolveAgent } from './resolve.js';
+import { type ClearAgentPinResult, type RollbackResult, type RollbackTarget, clearAgentPin, rollback } from './rollback.js';
 import { type LabelSelector, parseSelector } from './selector.js';
-import { type ServiceLogger, errorFields } from './service-logger.js';
+import type { ServiceLogger } from './service-logger.js';
 
-/** What {@link ConfigAdmin.createConfig} takes. */
-export interface CreateConfigInput {
-  readonly tenantId: string;
-  readonly selector: LabelSelector;
-  readonly files: readonly ConfigFileInput[];
-  /** Higher wins when several assignments match an agent (default 0; -2^31..2^31-1). */
-  readonly priority?: number;
-  readonly name?: string;
-  /** Who made the change (the authenticated subject); recorded in the audit log. */
-  readonly author: string;
-}
-
-/** What {@link ConfigAdmin.createConfig} returns. */
-export interface CreateConfigResult {
-  readonly assignmentId: string;
-  /** sha256 hex of the canonical encoding of the files. */
-  readonly configHash: string;
-  /** Agents of the tenant (online or not) the selector matches now. */
-  readonly matchedAgents: number;
-}
+export type { CreateConfigInput, CreateConfigResult, DeactivateTargetInput, DeactivateTargetResult } from './config-assign.js';
+export type { ConfigOrigin } from './config-origin.js';
+export type { ClearEmergencyConfigResult, EmergencyConfig, SetEmergencyConfigInput, SetEmergencyConfigResult } from './emergency-config.js';
+export type { Resolution, ResolutionCandidate, ResolutionReason } from './resolve.js';
+export type { ClearAgentPinResult, RollbackResult, RollbackTarget } from './rollback.js';
 
 /** What {@link ConfigAdmin.listAgents} takes. */
 export interface ListAgentsQuery {
   readonly tenantId: string;
   /** Only agents whose labels contain all of these. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Only agents this selector matches (expressions included); combined with `labels`. */
+  readonly selector?: LabelSelector;
   /** Page size (default {@link DEFAULT_AGENT_PAGE}, at most {@link MAX_AGENT_PAGE}). */
   readonly limit?: number;
   /** The `next` of the previous page. */
@@ -49,14 +52,19 @@ export interface AgentPage {
   readonly next?: string;
 }
 
-/** The admin operations on configs and agents that the REST (and later gRPC) API exposes. */
+/**
+ * The admin operations on configs and agents that the REST (and later gRPC) API exposes.
+ * Every change commits with its audit-log entry (who, when, what, hash before and after) in
+ * one transaction, then publishes a config-changed event so the running config service
+ * reconciles the affected agents. A failed publish is logged, not thrown: the change is
+ * committed and agents converge on their next report.
+ */
 export interface ConfigAdmin {
   /**
-   * Stores the config version (idempotent by hash) and an active assignment in one
-   * transaction (plus an audit-log entry), then publishes a config-changed event so the
-   * running config service reconciles the matching agents. A failed publish is logged, not
-   * thrown: the change is committed and agents converge on their next report.
-   * @throws InvalidSelectorError | InvalidConfigError for bad input; store errors propagate
+   * Stores the config version (idempotent by hash; label, description and origin kept from
+   * the first store) and an active assignment that supersedes the active non-emergency
+   * assignment(s) of the same selector (`previousHash` in the result).
+   * @throws InvalidSelectorError | InvalidConfigError | ConfigValidationError for bad input; store errors propagate
    */
   createConfig(input: CreateConfigInput): Promise<CreateConfigResult>;
   /**
@@ -69,6 +77,32 @@ export interface ConfigAdmin {
    * @throws InvalidAgentQueryError when `instanceUid` is not a canonical UUID
    */
   getAgent(tenantId: string, instanceUid: string): Promise<AgentView | undefined>;
+  /**
+   * Which config the agent gets, which assignment decided it and why, with the candidates.
+   * @throws AgentNotFoundError | InvalidAgentQueryError
+   */
+  resolve(tenantId: string, instanceUid: string): Promise<Resolution>;
+  /**
+   * Rolls a selector back to the previous distinct config of its history, or one agent to its
+   * last good config (an agent pin), in one call.
+   * @throws NothingToRollBackError (failed_precondition) when there is nothing to return to;
+   *   AgentNotFoundError; InvalidConfigError | InvalidSelectorError | InvalidAgentQueryError
+   */
+  rollback(target: RollbackTarget, author: string, reason?: string): Promise<RollbackResult>;
+  /** Ends an agent's pin. @throws AgentNotFoundError | AgentPinNotFoundError */
+  clearAgentPin(tenantId: string, instanceUid: string, author: string): Promise<ClearAgentPinResult>;
+  /**
+   * Sets an emergency config (seed 5.2, priority URGENT) for a selector: it overrides every
+   * other assignment of the agents it matches until cleared.
+   * @throws InvalidSelectorError | InvalidConfigError | ConfigValidationError
+   */
+  setEmergencyConfig(input: SetEmergencyConfigInput): Promise<SetEmergencyConfigResult>;
+  /** The tenant's active emergency configs, newest first (bounded). */
+  listEmergencyConfigs(tenantId: string): Promise<EmergencyConfig[]>;
+  /** Ends an emergency config. @throws AssignmentNotFoundError when none with this id is active */
+  clearEmergencyConfig(tenantId: string, assignmentId: string, author: string): Promise<ClearEmergencyConfigResult>;
+  /** Ends the active (non-emergency) assignments of a selector; nothing when it has none. */
+  deactivateTarget(input: DeactivateTargetInput): Promise<DeactivateTargetResult>;
 }
 
 /** Options of {@link createConfigAdmin}. */
@@ -86,10 +120,6 @@ export const DEFAULT_AGENT_PAGE = 100;
 /** Largest page of {@link ConfigAdmin.listAgents}. */
 export const MAX_AGENT_PAGE = 1000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-
 /**
  * Creates the {@link ConfigAdmin} over the store and the bus.
  * @throws ConfigServiceOptionsError when a dependency is missing
@@ -99,53 +129,28 @@ export function createConfigAdmin(options: ConfigAdminOptions): ConfigAdmin {
     if (options[name] === undefined || options[name] === null) throw new ConfigServiceOptionsError(`${name} is required`);
   }
   const { store, bus, topology, logger } = options;
-  const now = options.now ?? Date.now;
+  const ctx: AdminContext = { store, publisher: createChangePublisher(bus, topology, logger), now: options.now ?? Date.now };
 
   return Object.freeze({
-    async createConfig(input: CreateConfigInput): Promise<CreateConfigResult> {
-      const checked = checkCreateInput(input);
-      // Before anything is stored or published: a rejected config leaves no trace.
-      const problems = validateCollectorConfig(input.files);
-      if (problems.length > 0) throw new ConfigValidationError(problems);
-      const hash = configHash(checked.files);
-      const at = new Date(now());
-      const { assignment, matchedAgents } = await store.transaction(async (tx) => {
-        await saveConfigVersion(tx, { tenantId: checked.tenantId, hash, name: checked.name, files: checked.files, author: checked.author, at });
-        const created = await insertAssignment(tx, { ...checked, configHash: hash, at });
-        const matched = await countMatchingAgents(tx, checked.tenantId, checked.selector);
-        const details = { selector: checked.selector, priority: checked.priority, name: checked.name, matchedAgents: matched };
-        await tx.query(
-          `INSERT INTO audit_log (tenant_id, actor, action, subject, after_hash, details, at)
-           VALUES ($1, $2, 'config.assign', $3, $4, $5::jsonb, $6)`,
-          [checked.tenantId, checked.author, `assignment:${created.id}`, hash, details, at],
-        );
-        return { assignment: created, matchedAgents: matched };
-      });
-      const event = {
-        tenantId: checked.tenantId,
-        assignmentId: assignment.id,
-        configHash: hash,
-        selector: checked.selector,
-        at: at.toISOString(),
-      };
-      try {
-        await bus.publish(topology.subjects.configChanged, encodeConfigChangedEvent(event), { msgId: `assignment:${assignment.id}` });
-      } catch (err) {
-        const fields = { ...errorFields(err), assignmentId: assignment.id };
-        logger.error(fields, 'config-changed event not published; agents converge on their next report');
-      }
-      return Object.freeze({ assignmentId: assignment.id, configHash: hash, matchedAgents });
-    },
+    createConfig: (input: CreateConfigInput) => createConfig(ctx, input),
+    resolve: (tenantId: string, instanceUid: string) => resolveAgent(store, tenantId, instanceUid),
+    rollback: (target: RollbackTarget, author: string, reason?: string) => rollback(ctx, target, author, reason),
+    clearAgentPin: (tenantId: string, instanceUid: string, author: string) => clearAgentPin(ctx, tenantId, instanceUid, author),
+    setEmergencyConfig: (input: SetEmergencyConfigInput) => setEmergencyConfig(ctx, input),
+    listEmergencyConfigs: (tenantId: string) => listEmergencyConfigs(ctx, tenantId),
+    clearEmergencyConfig: (tenantId: string, assignmentId: string, author: string) => clearEmergencyConfig(ctx, tenantId, assignmentId, author),
+    deactivateTarget: (input: DeactivateTargetInput) => deactivateTarget(ctx, input),
 
     async listAgents(query: ListAgentsQuery): Promise<AgentPage> {
       const tenantId = requireTenant(query.tenantId, InvalidAgentQueryError);
       const labels = parseSelector({ matchLabels: query.labels ?? {} }).matchLabels;
+      const selector = parseSelector(query.selector ?? { matchLabels: {} });
       const limit = query.limit ?? DEFAULT_AGENT_PAGE;
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AGENT_PAGE) {
         throw new InvalidAgentQueryError(`limit must be an integer in 1..${MAX_AGENT_PAGE}, got ${String(limit)}`);
       }
       const afterUid = query.after === undefined ? null : canonicalUid(query.after, 'after');
-      const rows = await queryAgentViews(store, { tenantId, labels, afterUid, limit: limit + 1 });
+      const rows = await queryAgentViews(store, { tenantId, labels, selector, afterUid, limit: limit + 1 });
       if (rows.length <= limit) return { agents: rows };
       const agents = rows.slice(0, limit);
       return { agents, next: (agents[agents.length - 1] as AgentView).instanceUid };
@@ -155,44 +160,4 @@ export function createConfigAdmin(options: ConfigAdminOptions): ConfigAdmin {
       return loadAgentView(store, requireTenant(tenantId, InvalidAgentQueryError), canonicalUid(instanceUid, 'instance uid'));
     },
   });
-}
-
-interface CheckedCreateInput {
-  readonly tenantId: string;
-  readonly selector: LabelSelector;
-  readonly files: ReturnType<typeof validateConfigFiles>;
-  readonly priority: number;
-  readonly name: string | null;
-  readonly author: string;
-}
-
-function checkCreateInput(input: CreateConfigInput): CheckedCreateInput {
-  const tenantId = requireTenant(input.tenantId, InvalidConfigError);
-  const selector = parseSelector(input.selector);
-  const files = validateConfigFiles(input.files);
-  const priority = input.priority ?? 0;
-  if (!Number.isSafeInteger(priority) || priority < INT32_MIN || priority > INT32_MAX) {
-    throw new InvalidConfigError(`priority must be an integer in ${INT32_MIN}..${INT32_MAX}, got ${String(priority)}`);
-  }
-  if (input.name !== undefined && (typeof input.name !== 'string' || input.name.length > 256)) {
-    throw new InvalidConfigError('name must be a string of at most 256 characters');
-  }
-  if (typeof input.author !== 'string' || input.author === '' || input.author.length > 256) {
-    throw new InvalidConfigError('author must be a non-empty string of at most 256 characters');
-  }
-  return { tenantId, selector, files, priority, name: input.name === undefined || input.name === '' ? null : input.name, author: input.author };
-}
-
-function requireTenant(tenantId: unknown, ErrorClass: typeof InvalidConfigError | typeof InvalidAgentQueryError): string {
-  if (typeof tenantId !== 'string' || tenantId === '' || tenantId.length > 256) {
-    throw new ErrorClass('tenantId must be a non-empty string of at most 256 characters');
-  }
-  return tenantId;
-}
-
-function canonicalUid(text: unknown, what: string): string {
-  if (typeof text !== 'string' || !UUID.test(text)) {
-    throw new InvalidAgentQueryError(`${what} must be a UUID like 0190f3c2-7b1e-7cc0-8a1b-2c3d4e5f6a7b`);
-  }
-  return text.toLowerCase();
 }

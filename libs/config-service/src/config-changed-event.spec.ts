@@ -18,8 +18,17 @@ describe('config-changed event', () => {
     expect(decodeConfigChangedEvent(bytes)).toEqual(event);
   });
 
+  it('carries selector expressions and the instance uid of an agent pin', () => {
+    const pin = { ...event, selector: parseSelector('tier in (web,api),!canary'), instanceUid: '0190f3c2-7b1e-7cc0-8a1b-2c3d4e5f6a7b' };
+    const bytes = encodeConfigChangedEvent(pin);
+    expect(JSON.parse(Buffer.from(bytes).toString('utf8'))).toMatchObject({ instanceUid: pin.instanceUid, selector: { matchExpressions: [{ key: 'canary' }, { key: 'tier' }] } });
+    expect(decodeConfigChangedEvent(bytes)).toEqual(pin);
+    expect(decodeConfigChangedEvent(encodeConfigChangedEvent(event))).not.toHaveProperty('instanceUid');
+  });
+
   it.each([
     ['not json', /not JSON/],
+    [JSON.stringify({ ...event, v: 1, instanceUid: 'agent-7' }), /instanceUid must be a lower-case UUID/],
     ['[]', /version/],
     ['{"v":2}', /version 2 is not 1/],
     [JSON.stringify({ ...event, v: 1, tenantId: '' }), /tenantId must be a non-empty string/],

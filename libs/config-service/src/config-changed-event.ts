@@ -1,24 +1,31 @@
 import { MalformedConfigEventError } from './errors.js';
-import { type LabelSelector, parseSelector } from './selector.js';
+import { type LabelSelector, parseSelector, selectorJson } from './selector.js';
 
 /**
- * Published on `topology.subjects.configChanged` after an assignment was stored: the config
- * service reconciles the online agents of `tenantId` that `selector` matches. JSON, version 1.
+ * Published on `topology.subjects.configChanged` after an assignment was stored or
+ * deactivated: the config service reconciles the online agents of `tenantId` that `selector`
+ * matches, or only agent `instanceUid` when the change was an agent pin. JSON, version 1.
  */
 export interface ConfigChangedEvent {
   readonly tenantId: string;
+  /** The assignment created or deactivated. */
   readonly assignmentId: string;
+  /** That assignment's config hash (the one assigned, or the one withdrawn). */
   readonly configHash: string;
   readonly selector: LabelSelector;
+  /** Set when the change concerns one agent only (an agent pin). */
+  readonly instanceUid?: string;
   /** When the change was committed, ISO-8601. */
   readonly at: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const VERSION = 1;
 
-/** The event's bytes: UTF-8 JSON `{"v":1, tenantId, assignmentId, configHash, selector, at}`. */
+/** The event's bytes: UTF-8 JSON `{"v":1, tenantId, assignmentId, configHash, selector, instanceUid?, at}`. */
 export function encodeConfigChangedEvent(event: ConfigChangedEvent): Uint8Array {
-  return Buffer.from(JSON.stringify({ v: VERSION, ...event, selector: { matchLabels: event.selector.matchLabels } }), 'utf8');
+  return Buffer.from(JSON.stringify({ v: VERSION, ...event, selector: selectorJson(event.selector) }), 'utf8');
 }
 
 /**
@@ -51,5 +58,16 @@ export function decodeConfigChangedEvent(bytes: Uint8Array): ConfigChangedEvent 
   } catch (err) {
     throw new MalformedConfigEventError('config-changed event has an invalid selector', { cause: err });
   }
-  return Object.freeze({ tenantId: text('tenantId'), assignmentId: text('assignmentId'), configHash: text('configHash'), selector, at: text('at') });
+  const instanceUid = event['instanceUid'];
+  if (instanceUid !== undefined && (typeof instanceUid !== 'string' || !UUID.test(instanceUid))) {
+    throw new MalformedConfigEventError('config-changed event field instanceUid must be a lower-case UUID when present');
+  }
+  return Object.freeze({
+    tenantId: text('tenantId'),
+    assignmentId: text('assignmentId'),
+    configHash: text('configHash'),
+    selector,
+    ...(instanceUid === undefined ? {} : { instanceUid }),
+    at: text('at'),
+  });
 }

@@ -87,4 +87,31 @@ describe.each(ENGINES)('config fan-out on %s', (engine) => {
     await h.createConfig({ selector: parseSelector('env=prod'), priority: 5 });
     expect(await offeredUids()).toEqual([]);
   });
+
+  it('reaches agents selected only through expressions, in batches', async () => {
+    const wanted = [await agent({ tier: 'web' }), await agent({ tier: 'api', zone: 'a' }), await agent({ region: 'eu' })];
+    await agent({ tier: 'db' });
+    await agent({ tier: 'web', canary: 'yes' });
+    const result = await h.createConfig({ selector: parseSelector('tier notin (db),!canary') });
+    expect(result.matchedAgents).toBe(3);
+    expect(await offeredUids()).toEqual(wanted.sort());
+    const summary = h.logs.find((line) => line.msg === 'config change reconciled' && line.obj['assignmentId'] === result.assignmentId);
+    expect(summary?.obj).toMatchObject({ agents: 3, offered: 3, batches: 2 });
+  });
+
+  it('reconciles only the pinned agent after an agent rollback', async () => {
+    const pinned = await agent({ env: 'prod' });
+    await agent({ env: 'prod' });
+    const first = await h.createConfig({ selector: parseSelector('env=prod') });
+    await h.report({ instanceUid: Buffer.from(pinned.replaceAll('-', ''), 'hex'), sequenceNum: seq(2), capabilities: FULL_CAPABILITIES, remoteConfigStatus: { lastRemoteConfigHash: Buffer.from(first.configHash, 'hex'), status: 1 } });
+    const second = await h.createConfig({ selector: parseSelector('env=prod'), files: [{ name: 'collector.yaml', contentType: 'text/yaml', body: 'receivers:\n  otlp: {}\n' }] });
+    const failed = { lastRemoteConfigHash: Buffer.from(second.configHash, 'hex'), status: 3, errorMessage: 'bind: address in use' };
+    await h.report({ instanceUid: Buffer.from(pinned.replaceAll('-', ''), 'hex'), sequenceNum: seq(3), capabilities: FULL_CAPABILITIES, remoteConfigStatus: failed });
+    await h.takeDeliveries();
+    const pin = await h.admin.rollback({ tenantId: 'default', instanceUid: pinned }, 'ops');
+    await waitFor(() => h.logs.some((line) => line.msg === 'config change reconciled' && line.obj['assignmentId'] === pin.assignmentId), { description: 'the pin fan-out' });
+    const offers = (await h.takeDeliveries()).filter((seen) => seen.delivery.kind === DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG);
+    expect(offers.map((seen) => uidToString(seen.delivery.instanceUid))).toEqual([pinned]);
+    expect(Buffer.from(offers[0]?.serverToAgent.remoteConfig?.configHash ?? []).toString('hex')).toBe(first.configHash);
+  });
 });

@@ -1,23 +1,14 @@
-import { createHash } from 'node:crypto';
+import { canonicalConfigMapEncoding, configMapHash } from '@shepherd/config-signing';
 import { type ConfigFileBytes, sortAndCheckUnique } from './config-files.js';
 
 /**
- * The canonical encoding of an AgentConfigMap that the config hash covers. For every file, in
- * UTF-8 byte order of the names: the name, the content type and the body, each as a 4-byte
- * big-endian length followed by that many bytes (names and content types as UTF-8). Length
- * prefixes make the encoding injective, so two different maps never encode alike.
+ * The canonical encoding of an AgentConfigMap that the config hash covers
+ * (`canonicalConfigMapEncoding` of libs/config-signing, which agents share), after refusing
+ * duplicate names.
  * @throws InvalidConfigError when two files share a name
  */
 export function canonicalConfigEncoding(files: readonly ConfigFileBytes[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const file of sortAndCheckUnique(files)) {
-    for (const field of [Buffer.from(file.name, 'utf8'), Buffer.from(file.contentType, 'utf8'), Buffer.from(file.body)]) {
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(field.length);
-      parts.push(length, field);
-    }
-  }
-  return Buffer.concat(parts);
+  return canonicalConfigMapEncoding(sortAndCheckUnique(files));
 }
 
 /**
@@ -26,7 +17,7 @@ export function canonicalConfigEncoding(files: readonly ConfigFileBytes[]): Buff
  * @throws InvalidConfigError when two files share a name
  */
 export function configHash(files: readonly ConfigFileBytes[]): string {
-  return createHash('sha256').update(canonicalConfigEncoding(files)).digest('hex');
+  return configMapHash(sortAndCheckUnique(files));
 }
 
 /** The 32 bytes of a hex config hash, for `AgentRemoteConfig.config_hash`. */

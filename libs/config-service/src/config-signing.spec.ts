@@ -49,6 +49,31 @@ describe('signed offers', () => {
       }),
     ).toMatchObject({ ok: false, reason: 'hash-mismatch' });
   });
+
+  it('signs every offer of a fan-out (each batch signed once) with an entry agents can verify', async () => {
+    for (let i = 0; i < 5; i++) {
+      const agent = newAgent();
+      await h.ownership.claim(agent.uid, h.gatewayId, 60_000);
+      await h.report({ instanceUid: agent.bytes, sequenceNum: seq(1), capabilities: FULL_CAPABILITIES, agentDescription: description({ env: 'prod' }) });
+    }
+    await h.takeDeliveries();
+    const { configHash: stored } = await h.createConfig({ selector: parseSelector('env=prod') });
+
+    const offers = await h.takeDeliveries();
+    expect(offers).toHaveLength(5);
+    for (const offer of offers) {
+      const files = Object.fromEntries(
+        Object.entries(offer.serverToAgent.remoteConfig!.config!.configMap!).map(([name, file]) => [name, { body: file.body!, contentType: file.contentType! }]),
+      );
+      const verdict = verifyConfigSignature({
+        files,
+        publicKeys: [keyPems.publicKeyPem],
+        computeHash: (list) => configHash(list.map((f) => ({ name: f.name, contentType: f.contentType, body: Buffer.from(f.body) }))),
+        expectedConfigHash: stored,
+      });
+      expect(verdict).toMatchObject({ ok: true, keyId: signingKey.keyId, configHash: stored });
+    }
+  });
 });
 
 describe('resolveSigningKey', () => {

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@shepherd/store';
 import type { RemoteConfigStatusName, RemoteConfigStatusRecord } from './agent-reports.js';
 import { targetHashSql } from './assignment-repository.js';
-import type { LabelSelector } from './selector.js';
+import { type LabelSelector, selectorJson } from './selector.js';
 
 /** Everything the reconciler needs to decide about one agent, read in one statement. */
 export interface ReconcileView {
@@ -48,7 +48,7 @@ const VIEW_SELECT = `
          s.reported_hash, s.offered_hash, s.offered_at, s.full_state_requested_at
     FROM agents a
     LEFT JOIN agent_config_state s ON s.instance_uid = a.instance_uid
-    LEFT JOIN LATERAL (SELECT ${targetHashSql('a.tenant_id', 'a.labels')} AS hash) t ON true
+    LEFT JOIN LATERAL (SELECT ${targetHashSql('a.tenant_id', 'a.labels', 'a.instance_uid')} AS hash) t ON true
     LEFT JOIN agent_config_status f ON f.instance_uid = a.instance_uid AND f.config_hash = t.hash`;
 
 /** The reconcile view of one agent; `undefined` when it has no inventory row. */
@@ -57,39 +57,58 @@ export async function loadReconcileView(db: SqlExecutor, instanceUid: string): P
   return rows[0] === undefined ? undefined : toView(rows[0]);
 }
 
+/** The agents a config change may affect: those a selector matches, or one pinned agent. */
+export type FanoutTarget = { readonly selector: LabelSelector } | { readonly instanceUid: string };
+
 /**
- * Up to `limit` online agents of `tenantId` matching `selector`, with instance uid greater than
- * `afterUid` (keyset pagination), in uid order.
+ * Up to `limit` online agents of `tenantId` that `target` covers, with instance uid greater
+ * than `afterUid` (keyset pagination), in uid order. The `matchLabels` containment is written
+ * out so the GIN index on `agents.labels` serves it.
  */
 export async function loadOnlineBatch(
   db: SqlExecutor,
   tenantId: string,
-  selector: LabelSelector,
+  target: FanoutTarget,
   afterUid: string | null,
   limit: number,
 ): Promise<ReconcileView[]> {
+  if ('instanceUid' in target) {
+    const { rows } = await db.query<ViewRow>(
+      `${VIEW_SELECT}
+        WHERE a.tenant_id = $1 AND a.connected AND a.instance_uid = $2::uuid AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
+        LIMIT $4`,
+      [tenantId, target.instanceUid, afterUid, limit],
+    );
+    return rows.map(toView);
+  }
   const { rows } = await db.query<ViewRow>(
     `${VIEW_SELECT}
-      WHERE a.tenant_id = $1 AND a.connected AND a.labels @> $2::jsonb AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
+      WHERE a.tenant_id = $1 AND a.connected AND a.labels @> $2::jsonb AND selector_matches(a.labels, $5::jsonb)
+        AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
       ORDER BY a.instance_uid LIMIT $4`,
-    [tenantId, selector.matchLabels, afterUid, limit],
+    [tenantId, target.selector.matchLabels, afterUid, limit, selectorJson(target.selector)],
   );
   return rows.map(toView);
 }
 
 /**
  * Records a RemoteConfigStatus report: the agent's current state and, when it names a hash,
- * the latest status for that hash. Rows that would not change are not rewritten.
+ * the latest status for that hash. An APPLIED report of a hash also records it as the agent's
+ * last applied (last good) config; other reports keep the last one. Rows that would not
+ * change are not rewritten.
  */
 export async function recordRemoteConfigStatus(db: SqlExecutor, instanceUid: string, status: RemoteConfigStatusRecord, at: Date): Promise<void> {
   const errorMessage = status.errorMessage === '' ? null : status.errorMessage;
   await db.query(
     `WITH state AS (
-       INSERT INTO agent_config_state AS s (instance_uid, reported_hash, status, error_message, updated_at)
-       VALUES ($1, $2, $3, $4, $5)
+       INSERT INTO agent_config_state AS s (instance_uid, reported_hash, status, error_message, updated_at, last_applied_hash, last_applied_at)
+       SELECT $1::uuid, $2::text, $3::text, $4::text, $5::timestamptz, applied.hash, CASE WHEN applied.hash IS NULL THEN NULL ELSE $5::timestamptz END
+         FROM (SELECT CASE WHEN $3::text = 'APPLIED' THEN $2::text END AS hash) applied
        ON CONFLICT (instance_uid) DO UPDATE
          SET reported_hash = EXCLUDED.reported_hash, status = EXCLUDED.status,
-             error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at
+             error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at,
+             last_applied_hash = COALESCE(EXCLUDED.last_applied_hash, s.last_applied_hash),
+             last_applied_at = CASE WHEN EXCLUDED.last_applied_hash IS NULL THEN s.last_applied_at ELSE EXCLUDED.last_applied_at END
            WHERE (s.reported_hash, s.status, s.error_message) IS DISTINCT FROM (EXCLUDED.reported_hash, EXCLUDED.status, EXCLUDED.error_message))
      INSERT INTO agent_config_status AS h (instance_uid, config_hash, status, error_message, updated_at)
      SELECT $1, $2, $3, $4, $5 WHERE $2::text IS NOT NULL

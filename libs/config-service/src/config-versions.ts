@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@shepherd/store';
 import { type ConfigFileBytes, type StoredConfigFile, fromStoredFile, toStoredFile } from './config-files.js';
+import type { ConfigOrigin } from './config-origin.js';
 import { LruCache } from './lru-cache.js';
 
 /** One immutable config of a tenant, identified by its content hash. */
@@ -22,19 +23,35 @@ export interface NewConfigVersion {
   readonly files: readonly ConfigFileBytes[];
   readonly author: string;
   readonly at: Date;
+  /** The user's name for the version, e.g. `v1.4.0`. */
+  readonly label?: string | null;
+  readonly description?: string | null;
+  /** Where it came from (default `{type: 'api'}`). */
+  readonly origin?: ConfigOrigin;
 }
 
 /**
  * Stores a version unless the tenant already has one with this hash (idempotent: the first
- * name and author are kept). Returns whether a row was created. Run it inside the transaction
- * that also creates the assignment.
+ * name, author, label, description and origin are kept). Returns whether a row was created.
+ * Run it inside the transaction that also creates the assignment.
  */
 export async function saveConfigVersion(db: SqlExecutor, version: NewConfigVersion): Promise<boolean> {
   const files: StoredConfigFile[] = version.files.map(toStoredFile);
   const { rowCount } = await db.query(
-    `INSERT INTO config_versions (tenant_id, hash, name, files, author, created_at) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+    `INSERT INTO config_versions (tenant_id, hash, name, files, author, created_at, label, description, origin)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
      ON CONFLICT (tenant_id, hash) DO NOTHING`,
-    [version.tenantId, version.hash, version.name, JSON.stringify(files), version.author, version.at],
+    [
+      version.tenantId,
+      version.hash,
+      version.name,
+      JSON.stringify(files),
+      version.author,
+      version.at,
+      version.label ?? null,
+      version.description ?? null,
+      version.origin ?? { type: 'api' },
+    ],
   );
   return rowCount === 1;
 }

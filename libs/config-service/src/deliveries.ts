@@ -1,4 +1,5 @@
 import {
+  CommandType,
   DeliveryKind,
   encodeServerToAgent,
   encodeServerToAgentDelivery,
@@ -8,7 +9,7 @@ import {
   toMask,
   uidFromString,
 } from '@shepherd/proto';
-import { signConfig, type SigningKey } from '@shepherd/config-signing';
+import type { SignatureEntry } from '@shepherd/config-signing';
 import { hashToBytes } from './config-hash.js';
 import type { ConfigVersion } from './config-versions.js';
 
@@ -20,10 +21,11 @@ export interface RemoteConfigOffer {
   readonly includeConfig: boolean;
   readonly issuedAtMs: number;
   /**
-   * Signs the offered config: the reserved signature entry is added to the map
+   * The signature of the offered config (`signConfig` of the version's hash, issued at
+   * `issuedAtMs`), added to the map as the reserved entry when the config is included
    * (docs/config-signing.md). The hash stays the hash of the stored files.
    */
-  readonly signingKey?: SigningKey | undefined;
+  readonly signature?: SignatureEntry | undefined;
 }
 
 /**
@@ -35,9 +37,8 @@ export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
   const configMap: Record<string, { body: Uint8Array; contentType: string }> = Object.fromEntries(
     offer.version.files.map((file) => [file.name, { body: file.body, contentType: file.contentType }]),
   );
-  if (offer.includeConfig && offer.signingKey !== undefined) {
-    const entry = signConfig(offer.signingKey, offer.version.hash, { now: () => new Date(offer.issuedAtMs) });
-    configMap[entry.name] = { body: entry.body, contentType: entry.contentType };
+  if (offer.includeConfig && offer.signature !== undefined) {
+    configMap[offer.signature.name] = { body: offer.signature.body, contentType: offer.signature.contentType };
   }
   const remoteConfig = {
     configHash: hashToBytes(offer.version.hash),
@@ -51,6 +52,15 @@ export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
 export function reportFullStateDelivery(instanceUid: string, tenantId: string, issuedAtMs: number): Uint8Array {
   const flags = toMask(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
   return wrap(instanceUid, tenantId, { flags }, DeliveryKind.DELIVERY_KIND_FLAGS, issuedAtMs, 'config:report-full-state');
+}
+
+/**
+ * The encoded ServerToAgentDelivery (kind COMMAND) asking the agent to restart (§7.71: only for
+ * agents with AcceptsRestartCommand; the gateway adds nothing but instance_uid and capabilities).
+ */
+export function restartCommandDelivery(instanceUid: string, tenantId: string, issuedAtMs: number, correlationId: string): Uint8Array {
+  const command = { type: CommandType.CommandType_Restart };
+  return wrap(instanceUid, tenantId, { command }, DeliveryKind.DELIVERY_KIND_COMMAND, issuedAtMs, correlationId);
 }
 
 function wrap(

@@ -13,7 +13,8 @@ export interface FanoutResult {
 }
 
 /**
- * Reconciles every online agent of the event's tenant that its selector matches, `batchSize`
+ * Reconciles every online agent of the event's tenant that its selector matches (only the
+ * event's agent when it names one), `batchSize`
  * agents at a time (keyset pagination by instance uid, so each batch is one indexed read, one
  * owner lookup and one offer-recording write, and memory stays bounded). Store, ownership and
  * bus errors propagate: the event is then redelivered, and agents already offered within the
@@ -25,7 +26,8 @@ export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: 
   let offered = 0;
   let batches = 0;
   for (;;) {
-    const views = await loadOnlineBatch(store, event.tenantId, event.selector, after, batchSize);
+    const target = event.instanceUid === undefined ? { selector: event.selector } : { instanceUid: event.instanceUid };
+    const views = await loadOnlineBatch(store, event.tenantId, target, after, batchSize);
     if (views.length === 0) break;
     const outcomes: ReconcileOutcome[] = await reconciler.reconcileBatch(views);
     agents += views.length;

@@ -13,8 +13,8 @@ import {
   recordOffers,
   recordRemoteConfigStatus,
 } from './config-state-repository.js';
-import type { ConfigVersionCache } from './config-versions.js';
-import type { SigningKey } from '@shepherd/config-signing';
+import type { ConfigVersion, ConfigVersionCache } from './config-versions.js';
+import { signConfig, type SignatureEntry, type SigningKey } from '@shepherd/config-signing';
 import { remoteConfigDelivery, reportFullStateDelivery } from './deliveries.js';
 import { type OfferDecision, decideOffer } from './offer-decision.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
@@ -88,12 +88,13 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     const decisions = views.map((view) => decideOffer(view, at, options.resendAfterMs));
     const wanted = views.filter((_, i) => decisions[i] === 'offer').map((view) => view.instanceUid);
     const owners = wanted.length === 0 ? new Map<string, Claim>() : await ownersOf(wanted);
+    const targets = await deliver.prepare(views.filter((_, i) => decisions[i] === 'offer'), at);
     const offers: OfferRecord[] = [];
-    const outcomes: ReconcileOutcome[] = [];
-    for (const [i, view] of views.entries()) {
+    // No await from here to the write: the bus client coalesces the batch's sends into few socket writes.
+    const outcomes: ReconcileOutcome[] = views.map((view, i) => {
       const decision = decisions[i] as OfferDecision;
-      outcomes.push(decision === 'offer' ? await deliver.offer(view, owners.get(view.instanceUid), offers, at) : decision);
-    }
+      return decision === 'offer' ? deliver.offer(view, owners.get(view.instanceUid), offers, at, targets) : decision;
+    });
     await recordOffers(store, offers, new Date(at));
     outcomes.forEach(count);
     return outcomes;
@@ -128,9 +129,17 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   });
 }
 
+/** The target versions of a batch, each with its signature for the batch's issue time (when signing). */
+type PreparedTargets = ReadonlyMap<string, { readonly version: ConfigVersion; readonly signature: SignatureEntry | undefined }>;
+
 interface Deliverer {
+  /**
+   * Loads the target version of every view (through the cache) and signs each distinct hash
+   * once for `at`: Ed25519 is deterministic, so every offer of the batch carries the same entry.
+   */
+  prepare(views: readonly ReconcileView[], at: number): Promise<PreparedTargets>;
   /** Sends one offer to the owner; pushes it on `offers` when sent. */
-  offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number): Promise<ReconcileOutcome>;
+  offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number, targets: PreparedTargets): ReconcileOutcome;
   /** Core-publishes `bytes` to the owner's delivery subject; false (logged) when the bus refused. */
   send(owner: Claim, uid: string, bytes: Uint8Array): boolean;
 }
@@ -147,22 +156,39 @@ function createDeliverer(options: ReconcilerOptions): Deliverer {
       return false;
     }
   };
+  const key = (tenantId: string, hash: string): string => `${tenantId}\u0000${hash}`;
   return Object.freeze({
     send,
-    async offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number): Promise<ReconcileOutcome> {
+    async prepare(views: readonly ReconcileView[], at: number): Promise<PreparedTargets> {
+      const targets = new Map<string, { version: ConfigVersion; signature: SignatureEntry | undefined }>();
+      const missing = new Set<string>();
+      for (const view of views) {
+        const hash = view.targetHash as string;
+        if (targets.has(key(view.tenantId, hash)) || missing.has(key(view.tenantId, hash))) continue;
+        const version = await versions.get(view.tenantId, hash);
+        if (version === undefined) {
+          missing.add(key(view.tenantId, hash));
+          continue;
+        }
+        const signature = options.signingKey === undefined ? undefined : signConfig(options.signingKey, hash, { now: () => new Date(at) });
+        targets.set(key(view.tenantId, hash), { version, signature });
+      }
+      return targets;
+    },
+    offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number, targets: PreparedTargets): ReconcileOutcome {
       if (owner === undefined) return 'no-owner';
       const hash = view.targetHash as string;
-      const version = await versions.get(view.tenantId, hash);
-      if (version === undefined) {
+      const target = targets.get(key(view.tenantId, hash));
+      if (target === undefined) {
         logger.error({ instanceUid: view.instanceUid, configHash: hash }, 'target config version is missing from the store');
         return 'no-target';
       }
       const bytes = remoteConfigDelivery({
         instanceUid: view.instanceUid,
-        version,
+        version: target.version,
         includeConfig: view.reportedHash !== hash,
         issuedAtMs: at,
-        signingKey: options.signingKey,
+        signature: target.signature,
       });
       if (!send(owner, view.instanceUid, bytes)) return 'send-failed';
       offers.push({ instanceUid: view.instanceUid, hash });

@@ -24,6 +24,7 @@ export {
   type GeneratedSigningKey,
 } from './signing-key.js';
 export { signConfig, type SignConfigOptions } from './sign-config.js';
+export { canonicalConfigMapEncoding, configMapHash } from './config-map-hash.js';
 export {
   verifyConfigSignature,
   type ConfigFileView,

@@ -1,7 +1,8 @@
-import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   ConfigHashInvalidError,
+  configMapHash,
   SIGNATURE_CONTENT_TYPE,
   SIGNATURE_ENTRY_NAME,
   SigningKeyError,
@@ -10,18 +11,10 @@ import {
   signingKeyFromPem,
   verifyConfigSignature,
   type ConfigFileView,
-  type NamedConfigFile,
   type SignatureEntry,
 } from './index.js';
 
-// The tests' own canonical hash; the real one lives in config-service and is injected the same way.
-function testHash(files: readonly NamedConfigFile[]): string {
-  const hash = createHash('sha256');
-  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    hash.update(JSON.stringify([f.name, f.contentType, Buffer.from(f.body).toString('base64')]));
-  }
-  return hash.digest('hex');
-}
+const testHash = configMapHash;
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 const key = signingKeyFromPem(generateSigningKey().privateKeyPem);

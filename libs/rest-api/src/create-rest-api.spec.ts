@@ -2,6 +2,7 @@ import { createAuthenticator } from '@shepherd/auth';
 import { generateSigningKey, publicKeyInfo, signingKeyFromPem } from '@shepherd/config-signing';
 import { ShepherdError } from '@shepherd/errors';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeConfigQueries } from './config-queries.test-helpers.js';
 import { createRestApi } from './create-rest-api.js';
 import { RestApiListenError, RestApiOptionsError } from './errors.js';
 import { AUTH, FakeAuthenticator, FakeConfigAdmin, GOOD_TOKEN, capturedLogger, testApi } from './rest-api.test-helpers.js';
@@ -143,10 +144,23 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/v1/agents',
       '/api/v1/agents/{uid}',
+      '/api/v1/agents/{uid}/config-diff',
+      '/api/v1/agents/{uid}/pin',
+      '/api/v1/agents/{uid}/resolution',
+      '/api/v1/agents/{uid}/restart',
+      '/api/v1/audit',
       '/api/v1/config',
+      '/api/v1/config-history',
       '/api/v1/config-signing-key',
+      '/api/v1/config-versions',
+      '/api/v1/config-versions/{from}/diff/{to}',
+      '/api/v1/config-versions/{hash}',
+      '/api/v1/config-versions/{hash}/summary',
       '/api/v1/configs',
+      '/api/v1/emergency-configs',
+      '/api/v1/emergency-configs/{id}',
       '/api/v1/openapi.json',
+      '/api/v1/rollbacks',
     ]);
     expect(doc.paths['/api/v1/configs'].post.requestBody.content).toHaveProperty('application/yaml');
     expect(doc.paths['/api/v1/configs'].post.requestBody.content['application/json'].schema.required).toEqual(['target', 'config']);
@@ -160,7 +174,7 @@ describe('GET /api/v1/openapi.json', () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: AUTH })).json();
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
       for (const method of Object.keys(ops)) {
-        const url = path.replace('{uid}', ':uid');
+        const url = path.replace(/\{(\w+)\}/g, ':$1');
         expect(app.hasRoute({ method: method.toUpperCase() as 'GET', url }), `${method} ${path}`).toBe(true);
       }
     }
@@ -187,8 +201,9 @@ describe('config-signing key', () => {
 describe('createRestApi options', () => {
   it('refuses missing dependencies and an out-of-range maxBodyBytes', () => {
     const { logger } = capturedLogger();
-    const good = { configAdmin: new FakeConfigAdmin(), authenticator: new FakeAuthenticator(), logger };
+    const good = { configAdmin: new FakeConfigAdmin(), configQueries: new FakeConfigQueries(), authenticator: new FakeAuthenticator(), logger };
     expect(() => createRestApi({ ...good, configAdmin: undefined as never })).toThrow(RestApiOptionsError);
+    expect(() => createRestApi({ ...good, configQueries: {} as never })).toThrow(/configQueries/);
     expect(() => createRestApi({ ...good, authenticator: {} as never })).toThrow(/authenticator/);
     for (const maxBodyBytes of [0, 1.5, 65 * 1024 * 1024]) {
       expect(() => createRestApi({ ...good, maxBodyBytes })).toThrow(/maxBodyBytes/);

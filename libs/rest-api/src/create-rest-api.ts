@@ -1,14 +1,18 @@
 import type { PublicKeyInfo } from '@shepherd/config-signing';
 import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@shepherd/auth';
-import type { ConfigAdmin } from '@shepherd/config-service';
+import type { AgentCommands, ConfigAdmin, ConfigQueries } from '@shepherd/config-service';
 import type { Logger } from '@shepherd/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { PrincipalRegistry } from './authenticate-request.js';
 import { errorReply } from './error-reply.js';
 import { RestApiListenError, RestApiOptionsError, RouteNotFoundError } from './errors.js';
 import { OPENAPI_PATH, SIGNING_KEY_PATH, openApiDocument } from './openapi.js';
+import { registerAgentCommandRoutes } from './routes/agent-commands.js';
 import { registerAgentRoutes } from './routes/agents.js';
+import { registerAssignmentRoutes } from './routes/assignments.js';
+import { registerEmergencyConfigRoutes } from './routes/emergency-configs.js';
+import { registerConfigQueryRoutes } from './routes/config-queries.js';
 import { registerConfigRoutes } from './routes/configs.js';
 import { YAML_MEDIA_TYPES } from './schemas.js';
 
@@ -19,6 +23,11 @@ const MAX_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Options of {@link createRestApi}. */
 export interface RestApiOptions {
   readonly configAdmin: ConfigAdmin;
+  /**
+   * The read side (`/api/v1/config-versions...`, `config-history`, `agents/{uid}/config-diff`,
+   * `audit`); those routes answer 404 when absent.
+   */
+  readonly configQueries?: ConfigQueries;
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   /** Largest accepted request body in bytes (1 .. 64 MiB); larger answers 413. Default 1 MiB. */
@@ -29,6 +38,8 @@ export interface RestApiOptions {
    * 404 when absent.
    */
   readonly configSigningKey?: PublicKeyInfo;
+  /** Commands to agents (`POST /api/v1/agents/{uid}/restart`); the route answers 404 when absent. */
+  readonly agentCommands?: AgentCommands;
 }
 
 /** Where to listen; port 0 picks a free port. */
@@ -61,10 +72,11 @@ export interface RestApi {
   listen(options: RestApiListenOptions): Promise<RunningRestApi>;
 }
 
-type CheckedOptions = Required<Omit<RestApiOptions, 'configSigningKey'>> & Pick<RestApiOptions, 'configSigningKey'>;
+type CheckedOptions = Required<Omit<RestApiOptions, 'configSigningKey' | 'agentCommands' | 'configQueries'>> &
+  Pick<RestApiOptions, 'configSigningKey' | 'agentCommands' | 'configQueries'>;
 
 function checkedOptions(options: RestApiOptions): CheckedOptions {
-  const { configAdmin, authenticator, logger } = options ?? ({} as RestApiOptions);
+  const { configAdmin, configQueries, authenticator, logger } = options ?? ({} as RestApiOptions);
   for (const [name, value, method] of [
     ['configAdmin', configAdmin, 'createConfig'],
     ['authenticator', authenticator, 'authenticate'],
@@ -74,11 +86,14 @@ function checkedOptions(options: RestApiOptions): CheckedOptions {
       throw new RestApiOptionsError(`createRestApi: ${name} is required`);
     }
   }
+  if (configQueries !== undefined && typeof configQueries?.listVersions !== 'function') {
+    throw new RestApiOptionsError('createRestApi: configQueries must be a ConfigQueries');
+  }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > MAX_MAX_BODY_BYTES) {
     throw new RestApiOptionsError(`createRestApi: maxBodyBytes must be an integer in 1..${MAX_MAX_BODY_BYTES}`);
   }
-  return Object.freeze({ configAdmin, authenticator, logger, maxBodyBytes, configSigningKey: options.configSigningKey });
+  return Object.freeze({ configAdmin, configQueries, authenticator, logger, maxBodyBytes, configSigningKey: options.configSigningKey, agentCommands: options.agentCommands });
 }
 
 function handleError(logger: Logger) {
@@ -100,6 +115,10 @@ function apiPlugin(opts: CheckedOptions) {
     api.addHook('onRequest', (request) => principals.authenticate(request));
     registerConfigRoutes(api, opts.configAdmin, principals);
     registerAgentRoutes(api, opts.configAdmin, principals);
+    registerAssignmentRoutes(api, opts.configAdmin, principals);
+    registerEmergencyConfigRoutes(api, opts.configAdmin, principals);
+    if (opts.configQueries !== undefined) registerConfigQueryRoutes(api, opts.configQueries, principals);
+    if (opts.agentCommands !== undefined) registerAgentCommandRoutes(api, opts.agentCommands, principals);
     const document = openApiDocument();
     api.get(OPENAPI_PATH, async () => document);
     api.get(SIGNING_KEY_PATH, async () => {

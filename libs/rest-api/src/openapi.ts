@@ -1,3 +1,6 @@
+import { RESTART_AGENT_PATH, restartAgentOperation } from './routes/agent-commands.js';
+import { configQueryPathItems } from './openapi-config-queries.js';
+import { assignmentPathItems } from './openapi-assignments.js';
 import { CREATE_CONFIG_PATHS } from './routes/configs.js';
 import {
   CREATE_CONFIG_JSON_BODY,
@@ -60,6 +63,8 @@ const AGENT_VIEW = {
         reportedHash: NULLABLE_STRING,
         status: { enum: ['UNSET', 'APPLIED', 'APPLYING', 'FAILED', null] },
         errorMessage: NULLABLE_STRING,
+        lastAppliedHash: { ...NULLABLE_STRING, description: 'The last config the agent reported APPLIED (its last good one).' },
+        lastAppliedAt: { type: ['string', 'null'], format: 'date-time' },
       },
     },
   },
@@ -155,6 +160,9 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      [`/api${RESTART_AGENT_PATH}`]: restartAgentOperation(errorAnswer, COMMON_ERRORS),
+      ...configQueryPathItems(errorAnswer, COMMON_ERRORS),
+      ...assignmentPathItems(errorAnswer, COMMON_ERRORS),
       [`/api${SIGNING_KEY_PATH}`]: {
         get: {
           operationId: 'getConfigSigningKey',

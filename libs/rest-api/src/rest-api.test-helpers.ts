@@ -9,6 +9,10 @@ import type {
   CreateConfigResult,
   ListAgentsQuery,
 } from '@shepherd/config-service';
+import { matchesSelector } from '@shepherd/config-service';
+import { FakeAssignmentAdmin } from './assignment-admin.test-helpers.js';
+import { FakeConfigQueries } from './config-queries.test-helpers.js';
+import { FakeAgentCommands } from './agent-commands.test-helpers.js';
 import { createRestApi, type RestApi } from './create-rest-api.js';
 
 /** The token the fake authenticator accepts. */
@@ -37,13 +41,14 @@ export class FakeAuthenticator implements Authenticator {
  * given (filtered by tenant and labels, cursor = last uid), and throws
  * `failWith` when set.
  */
-export class FakeConfigAdmin implements ConfigAdmin {
+export class FakeConfigAdmin extends FakeAssignmentAdmin implements ConfigAdmin {
   readonly created: CreateConfigInput[] = [];
   readonly listed: ListAgentsQuery[] = [];
   readonly fetched: Array<[string, string]> = [];
-  failWith: unknown = undefined;
 
-  constructor(private readonly agents: readonly AgentView[] = []) {}
+  constructor(private readonly agents: readonly AgentView[] = []) {
+    super();
+  }
 
   async createConfig(input: CreateConfigInput): Promise<CreateConfigResult> {
     if (this.failWith !== undefined) throw this.failWith;
@@ -58,6 +63,7 @@ export class FakeConfigAdmin implements ConfigAdmin {
     const limit = query.limit ?? 100;
     const visible = this.agents
       .filter((a) => a.tenantId === query.tenantId && matches(a, query.labels ?? {}))
+      .filter((a) => query.selector === undefined || matchesSelector(query.selector, a.labels))
       .filter((a) => query.after === undefined || a.instanceUid > query.after)
       .sort((a, b) => a.instanceUid.localeCompare(b.instanceUid));
     const page = visible.slice(0, limit);
@@ -92,7 +98,7 @@ export function agentView(instanceUid: string, labels: Record<string, string>, t
     capabilities: ['ReportsStatus', 'AcceptsRemoteConfig'],
     health: { healthy: true, status: 'ok', lastError: '' },
     effectiveConfig: null,
-    remoteConfig: { targetHash: null, reportedHash: null, status: null, errorMessage: null },
+    remoteConfig: { targetHash: null, reportedHash: null, status: null, errorMessage: null, lastAppliedHash: null, lastAppliedAt: null },
   };
 }
 
@@ -115,16 +121,20 @@ export function capturedLogger(): CapturedLog {
 /** A REST API over fresh fakes. */
 export function testApi(agents: readonly AgentView[] = [], maxBodyBytes?: number, configSigningKey?: PublicKeyInfo) {
   const configAdmin = new FakeConfigAdmin(agents);
+  const configQueries = new FakeConfigQueries();
+  const agentCommands = new FakeAgentCommands();
   const authenticator = new FakeAuthenticator();
   const log = capturedLogger();
   const api: RestApi = createRestApi({
     configAdmin,
+    configQueries,
+    agentCommands,
     authenticator,
     logger: log.logger,
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(configSigningKey === undefined ? {} : { configSigningKey }),
   });
-  return { api, app: api.app, configAdmin, authenticator, log };
+  return { api, app: api.app, configAdmin, configQueries, agentCommands, authenticator, log };
 }
 
 export const AUTH = { authorization: `Bearer ${GOOD_TOKEN}` } as const;

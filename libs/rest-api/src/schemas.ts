@@ -13,7 +13,8 @@ export const CREATE_CONFIG_JSON_BODY = {
   additionalProperties: false,
   properties: {
     target: {
-      description: 'Label selector: "k=v,k2=v2", or {"match_labels": {...}} / {"matchLabels": {...}}.',
+      description:
+        'Label selector: Kubernetes text ("env=prod,tier in (web,api),!canary"), or {"match_labels"|"matchLabels": {...}, "match_expressions"|"matchExpressions": [{"key", "operator": "In|NotIn|Exists|DoesNotExist", "values"}]}.',
       type: ['string', 'object'],
       minLength: 1,
       maxLength: 4096,
@@ -25,6 +26,8 @@ export const CREATE_CONFIG_JSON_BODY = {
     },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     priority: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000 },
+    label: { type: 'string', minLength: 1, maxLength: 256, description: 'Version label, e.g. "v1.4.0".' },
+    description: { type: 'string', minLength: 1, maxLength: 4096 },
   },
 } as const;
 
@@ -35,9 +38,11 @@ export const CREATE_CONFIG_YAML_BODY = { type: 'string', minLength: 1 } as const
 export const CREATE_CONFIG_QUERY = {
   type: 'object',
   properties: {
-    target: { type: 'string', minLength: 1, maxLength: 4096, description: 'Selector "k=v,k2=v2" (YAML bodies).' },
+    target: { type: 'string', minLength: 1, maxLength: 4096, description: 'Selector text, e.g. "env=prod,tier in (web,api)" (YAML bodies).' },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     priority: { type: 'integer', minimum: -1_000_000, maximum: 1_000_000 },
+    label: { type: 'string', minLength: 1, maxLength: 256 },
+    description: { type: 'string', minLength: 1, maxLength: 4096 },
   },
 } as const;
 
@@ -49,6 +54,7 @@ export const CREATE_CONFIG_RESULT = {
     assignmentId: { type: 'string' },
     configHash: { type: 'string', description: 'Hex sha256 of the canonical AgentConfigMap.' },
     matchedAgents: { type: 'integer', minimum: 0 },
+    previousHash: { type: 'string', description: 'The config of the same selector this assignment superseded.' },
   },
 } as const;
 
@@ -63,9 +69,9 @@ export const LIST_AGENTS_QUERY = {
       type: 'array',
       maxItems: 64,
       items: { type: 'string', minLength: 1, maxLength: 600 },
-      description: 'Repeatable "k=v" equality filter.',
+      description: 'Repeatable selector term: "k=v", "k!=v", "k in (a,b)", "k notin (a)", "k" or "!k".',
     },
-    labels: { type: 'string', minLength: 1, maxLength: 4096, description: 'Filter "k=v,k2=v2".' },
+    labels: { type: 'string', minLength: 1, maxLength: 4096, description: 'Selector text, e.g. "env=prod,tier in (web,api),!canary".' },
     limit: { type: 'integer', minimum: 1, maximum: AGENT_PAGE.maxLimit, default: AGENT_PAGE.defaultLimit },
     after: { type: 'string', minLength: 1, maxLength: 1024, description: 'Cursor: `next` of the previous page.' },
   },

@@ -43,6 +43,14 @@ describe('GET /api/v1/agents', () => {
     expect({ ...configAdmin.listed[0]!.labels }).toEqual({ env: 'test', region: 'us-west-2' });
   });
 
+  it('passes Kubernetes set-based terms through as a selector', async () => {
+    const { app, configAdmin } = api(AGENTS);
+    const res = await app.inject({ method: 'GET', url: `/api/v1/agents?labels=${encodeURIComponent('region notin (eu-west-1),!canary')}&label=env`, headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().agents.map((a: { instanceUid: string }) => a.instanceUid)).toEqual([uid(1), uid(3)]);
+    expect(configAdmin.listed[0]!.selector?.matchExpressions.map((e) => `${e.key} ${e.operator}`)).toEqual(['canary DoesNotExist', 'env Exists', 'region NotIn']);
+  });
+
   it('accepts labels=k=v,k2=v2 and a single label=', async () => {
     const { app, configAdmin } = api(AGENTS);
     await app.inject({ method: 'GET', url: '/api/v1/agents?labels=env=test,region=eu-west-1', headers: AUTH });
@@ -52,7 +60,7 @@ describe('GET /api/v1/agents', () => {
 
   it('answers 400 CONFIG_INVALID_SELECTOR for a malformed or contradictory label filter', async () => {
     const { app, configAdmin } = api(AGENTS);
-    for (const query of ['label=env', 'label=env=a&label=env=b', 'labels=env=a,,x=y']) {
+    for (const query of ['label=a%20b', 'label=env=a&label=env=b', 'labels=env=a,,x=y', 'labels=env%20in%20(a']) {
       const res = await app.inject({ method: 'GET', url: `/api/v1/agents?${query}`, headers: AUTH });
       expect(res.statusCode, query).toBe(400);
       expect(res.json().error.code).toBe('CONFIG_INVALID_SELECTOR');

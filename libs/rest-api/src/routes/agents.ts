@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AgentNotFoundError, parseSelector, type AgentPage, type ConfigAdmin } from '@shepherd/config-service';
+import { AgentNotFoundError, parseSelector, type AgentPage, type ConfigAdmin, type LabelSelector } from '@shepherd/config-service';
 import type { PrincipalRegistry } from '../authenticate-request.js';
 import { InvalidRequestError } from '../errors.js';
 import { AGENT_PAGE, LIST_AGENTS_QUERY, UID_PATTERN } from '../schemas.js';
@@ -18,13 +18,14 @@ const UID_RE = new RegExp(UID_PATTERN);
 export const LIST_AGENTS_SCHEMA = { querystring: LIST_AGENTS_QUERY } as const;
 
 /**
- * The label filter from repeated `label=k=v` and `labels=k=v,k2=v2`, parsed
- * as one selector text (a key given twice is refused); undefined when neither is given.
+ * The filter from repeated `label=...` and `labels=...`, parsed together as one
+ * Kubernetes selector text (`k=v`, `k!=v`, `k in (a,b)`, `k notin (a)`, `k`,
+ * `!k`; a key given twice as `k=v` is refused); undefined when neither is given.
  * @throws {InvalidSelectorError} of `@shepherd/config-service`.
  */
-function labelFilter(query: ListAgentsRoute['Querystring']): Readonly<Record<string, string>> | undefined {
+function labelFilter(query: ListAgentsRoute['Querystring']): LabelSelector | undefined {
   const parts = [...(query.labels === undefined ? [] : [query.labels]), ...(query.label ?? [])];
-  return parts.length === 0 ? undefined : parseSelector(parts.join(',')).matchLabels;
+  return parts.length === 0 ? undefined : parseSelector(parts.join(','));
 }
 
 /**
@@ -35,11 +36,12 @@ function labelFilter(query: ListAgentsRoute['Querystring']): Readonly<Record<str
 export function registerAgentRoutes(api: FastifyInstance, configAdmin: ConfigAdmin, principals: PrincipalRegistry): void {
   api.get<ListAgentsRoute>('/v1/agents', { schema: LIST_AGENTS_SCHEMA }, async (request) => {
     const { tenantId } = principals.of(request);
-    const labels = labelFilter(request.query);
+    const selector = labelFilter(request.query);
     const page: AgentPage = await configAdmin.listAgents({
       tenantId,
       limit: request.query.limit ?? AGENT_PAGE.defaultLimit,
-      ...(labels === undefined ? {} : { labels }),
+      ...(selector === undefined ? {} : { labels: selector.matchLabels }),
+      ...(selector === undefined || selector.matchExpressions.length === 0 ? {} : { selector }),
       ...(request.query.after === undefined ? {} : { after: request.query.after }),
     });
     return page.next === undefined ? { agents: page.agents } : { agents: page.agents, next: page.next };

@@ -60,6 +60,26 @@ describe('POST /api/v1/configs', () => {
     expect(parse(configAdmin.created[0]!.files[0]!.body)).toEqual(SEED_CONFIG);
   });
 
+  it('passes label, description and selector expressions, and answers the superseded previousHash', async () => {
+    const { app, configAdmin } = api();
+    const create = configAdmin.createConfig.bind(configAdmin);
+    configAdmin.createConfig = async (input) => ({ ...(await create(input)), previousHash: 'cd'.repeat(32) });
+    const target = { matchLabels: { env: 'prod' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] };
+    const res = await app.inject({ method: 'POST', url: '/api/v1/configs', headers: AUTH, payload: { target, config: SEED_CONFIG, label: 'v1.4.0', description: 'otlp in' } });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({ assignmentId: 'asg-1', configHash: 'ab'.repeat(32), matchedAgents: 0, previousHash: 'cd'.repeat(32) });
+    const input = configAdmin.created[0]!;
+    expect([input.label, input.description, input.selector.matchExpressions]).toEqual(['v1.4.0', 'otlp in', [{ key: 'tier', operator: 'NotIn', values: ['db'] }]]);
+    const yaml = await app.inject({
+      method: 'POST',
+      url: `/api/v1/configs?target=${encodeURIComponent('env in (prod),!canary')}&label=v2&description=yaml`,
+      headers: { ...AUTH, 'content-type': 'application/yaml' },
+      payload: 'receivers:\n  otlp: {}\n',
+    });
+    expect(yaml.statusCode).toBe(201);
+    expect([configAdmin.created[1]!.label, configAdmin.created[1]!.description, configAdmin.created[1]!.selector.matchExpressions.length]).toEqual(['v2', 'yaml', 2]);
+  });
+
   it('passes name and priority and accepts the match_labels and matchLabels object targets', async () => {
     const { app, configAdmin } = api();
     for (const target of [{ match_labels: { env: 'test' } }, { matchLabels: { env: 'test' } }]) {
@@ -147,7 +167,8 @@ describe('POST /api/v1/configs', () => {
   });
 
   it.each([
-    ['text without =', 'env'],
+    ['a term that is no requirement', 'env test'],
+    ['an unclosed set', 'env in (a,b'],
     ['an empty item', 'env=test,,region=x'],
     ['an empty value', 'env='],
     ['a repeated key with another value', 'env=test,env=prod'],

@@ -17,12 +17,16 @@ interface CreateConfigJsonBody {
   config: Record<string, unknown> | string;
   name?: string;
   priority?: number;
+  label?: string;
+  description?: string;
 }
 
 interface CreateConfigQuery {
   target?: string;
   name?: string;
   priority?: number;
+  label?: string;
+  description?: string;
 }
 
 interface CreateConfigRoute {
@@ -60,7 +64,7 @@ function assignmentFrom(request: CreateConfigRequest): Omit<CreateConfigInput, '
     });
   }
   if (typeof body === 'string') {
-    const { target, name, priority } = request.query;
+    const { target, ...optional } = request.query;
     if (target === undefined) {
       throw new InvalidRequestError("'target' is required in the query string for a YAML body", {
         location: 'querystring',
@@ -68,22 +72,18 @@ function assignmentFrom(request: CreateConfigRequest): Omit<CreateConfigInput, '
       });
     }
     const selector = parseSelector(target);
-    return withOptional({ selector, files: configFiles(body) }, name, priority);
+    return withOptional({ selector, files: configFiles(body) }, optional);
   }
-  const selector = parseSelector(body.target);
-  return withOptional({ selector, files: configFiles(body.config) }, body.name, body.priority);
+  const { target, config, ...optional } = body;
+  return withOptional({ selector: parseSelector(target), files: configFiles(config) }, optional);
 }
 
-function withOptional<T extends object>(
-  base: T,
-  name: string | undefined,
-  priority: number | undefined,
-): T & { name?: string; priority?: number } {
-  return {
-    ...base,
-    ...(name === undefined ? {} : { name }),
-    ...(priority === undefined ? {} : { priority }),
-  };
+type OptionalFields = Pick<CreateConfigInput, 'name' | 'priority' | 'label' | 'description'>;
+
+/** `base` plus the optional fields that were given (absent ones stay absent). */
+function withOptional<T extends object>(base: T, optional: { [K in keyof OptionalFields]?: OptionalFields[K] | undefined }): T & OptionalFields {
+  const given = Object.entries(optional).filter(([key, value]) => value !== undefined && ['name', 'priority', 'label', 'description'].includes(key));
+  return { ...base, ...(Object.fromEntries(given) as OptionalFields) };
 }
 
 /**
@@ -109,6 +109,7 @@ export function registerConfigRoutes(api: FastifyInstance, configAdmin: ConfigAd
         assignmentId: result.assignmentId,
         configHash: result.configHash,
         matchedAgents: result.matchedAgents,
+        ...(result.previousHash === undefined ? {} : { previousHash: result.previousHash }),
       });
     });
   }

@@ -28,6 +28,13 @@ export const ENV_GROUPS = {
       'the static development token is refused in production mode.',
   },
   config: { title: 'Config service' },
+  gitops: {
+    title: 'GitOps config source',
+    intro:
+      'The config service syncs configs from a git repository when `GITOPS_REPOSITORY` or `GITOPS_CONFIG_FILE` is set ' +
+      '(layout and behaviour: docs/gitops.md). Variables override the values of the `GITOPS_CONFIG_FILE` YAML; ' +
+      'they are validated together when the service starts.',
+  },
   api: { title: 'Admin API (REST)' },
 } as const satisfies Record<string, { readonly title: string; readonly intro?: string }>;
 
@@ -285,6 +292,72 @@ export const ENV_CATALOGUE = defineCatalogue({
     description: 'PKCS#8 PEM Ed25519 private key that signs every offered config (docs/config-signing.md). Required in production mode; every process of a deployment that offers configs or serves the public key reads the same file.',
     secret: false,
     group: 'config',
+  },
+  GITOPS_REPOSITORY: {
+    schema: checked(() => undefined).optional(),
+    description: 'Repository to sync configs from: `https://` (isomorphic-git) or `ssh://` / `user@host:path` (the `git` binary with `GITOPS_SSH_KEY_FILE`). No password in the URL. Unset (and no `GITOPS_CONFIG_FILE`): no GitOps sync.',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_BRANCH: {
+    schema: checked(() => undefined).optional(),
+    defaultDoc: '`main`',
+    description: 'Branch of the repository to sync configs from.',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_PATH: {
+    schema: checked(() => undefined).optional(),
+    defaultDoc: '`configs`',
+    description: 'Directory of the repository whose subdirectories are configs (`.` for the root).',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_SYNC_INTERVAL: {
+    schema: checked(() => undefined).optional(),
+    defaultDoc: '`1m`',
+    description: 'Pause between syncs, as a duration such as `30s`, `1m` or `1m30s` (100ms to 24h).',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_AUTH: {
+    schema: oneOf(['none', 'https_token', 'ssh_key']).optional(),
+    defaultDoc: '`none`',
+    description: '`none`, `https_token` (token read from `GITOPS_TOKEN_FILE` at every fetch) or `ssh_key` (key in `GITOPS_SSH_KEY_FILE`).',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_TOKEN_FILE: {
+    schema: checked(directoryProblem).optional(),
+    description: 'File holding the access token for `https_token` auth (sent as the password of HTTP Basic auth, user `x-access-token`).',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_SSH_KEY_FILE: {
+    schema: checked(directoryProblem).optional(),
+    description: 'Private key file for `ssh_key` auth; needs the `git` and `ssh` programs on the PATH.',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_SSH_KNOWN_HOSTS_FILE: {
+    schema: checked(directoryProblem).optional(),
+    defaultDoc: "ssh's defaults (`~/.ssh/known_hosts`, `/etc/ssh/ssh_known_hosts`)",
+    description: 'Known-hosts file the ssh host key is checked against (strictly: an unknown host is refused).',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_TENANT: {
+    schema: checked(() => undefined).optional(),
+    defaultDoc: '`default`',
+    description: 'Tenant the synced configs belong to.',
+    secret: false,
+    group: 'gitops',
+  },
+  GITOPS_CONFIG_FILE: {
+    schema: checked(directoryProblem).optional(),
+    description: 'Server YAML file in the shape of the seed document (`server.config_store: {type: git, git: {repository, branch, sync_interval, path, auth: {type, ssh_key_file | token_file}}}`); other sections are ignored.',
+    secret: false,
+    group: 'gitops',
   },
   API_HOST: {
     schema: checked(hostProblem),

@@ -35,6 +35,7 @@ describe('configuration reference', () => {
       '## Gateway (OpAMP endpoint)',
       '## Authentication',
       '## Config service',
+      '## GitOps config source',
       '## Admin API (REST)',
     ]);
   });

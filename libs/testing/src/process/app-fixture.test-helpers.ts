@@ -11,15 +11,17 @@ if (mode === 'crash') {
   process.exit(3);
 }
 
-process.stdout.write('not json at all\n');
-log({ msg: 'env', keys: Object.keys(process.env).sort() });
-log({ msg: 'OpAMP gateway listening', url: 'http://127.0.0.1:4999/v1/opamp' });
-log({ msg: 'REST API listening', url: 'http://0.0.0.0:8099' });
-log({ msg: 'ready', adminUrl: 'http://0.0.0.0:9999' });
 const keepAlive = setInterval(() => log({ msg: 'tick' }), 50);
+// Installed before `ready` is announced: a loaded machine may deschedule this process between
+// the two, and a SIGTERM sent on `ready` must find the handler.
 process.on('SIGTERM', () => {
   if (mode === 'stubborn') return log({ msg: 'ignoring SIGTERM' });
   clearInterval(keepAlive);
   log({ msg: 'stopping' });
   process.exitCode = 0;
 });
+process.stdout.write('not json at all\n');
+log({ msg: 'env', keys: Object.keys(process.env).sort() });
+log({ msg: 'OpAMP gateway listening', url: 'http://127.0.0.1:4999/v1/opamp' });
+log({ msg: 'REST API listening', url: 'http://0.0.0.0:8099' });
+log({ msg: 'ready', adminUrl: 'http://0.0.0.0:9999' });
