@@ -6,6 +6,8 @@ export interface AgentJson {
   readonly transport: string | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly capabilities: readonly string[];
+  readonly health: { readonly healthy: boolean; readonly status: string; readonly lastError: string } | null;
+  readonly effectiveConfig: { readonly files: Readonly<Record<string, { readonly body: string; readonly contentType: string }>> } | null;
   readonly remoteConfig: {
     readonly targetHash: string | null;
     readonly reportedHash: string | null;
