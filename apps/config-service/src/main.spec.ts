@@ -46,9 +46,9 @@ describe('config-service process', () => {
     expect(await app.exited).toEqual({ code: 0, signal: null });
   }, TEST_MS);
 
-  it('refuses invalid GitOps settings with one line naming the variable', async () => {
+  it('refuses invalid GitOps settings with one line naming the variable and EX_CONFIG (78)', async () => {
     const app = start({ DATA_DIR: await dataDir(), GITOPS_REPOSITORY: 'https://git.example.com/c.git', GITOPS_AUTH: 'https_token' });
-    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(await app.exited).toEqual({ code: 78, signal: null });
     const lines = app.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('[GITOPS_SETTINGS_INVALID]');

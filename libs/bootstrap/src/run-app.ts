@@ -14,7 +14,7 @@ import {
 import { createTopology, type Topology } from '@shepherd/bus';
 import type { AppModule } from './app-module.js';
 import { closeAll, openBackends, type BackendName, type Backends } from './open-backends.js';
-import { startupFailureLine } from './startup-failure.js';
+import { startupExitCode, startupFailureLine } from './startup-failure.js';
 
 /** Variables every app reads, whatever it does. */
 const COMMON_ENV = [
@@ -131,7 +131,7 @@ export async function runApp(spec: AppSpec): Promise<void> {
   } catch (err) {
     logger.error({ err }, 'start-up failed');
     writeStderr(`${startupFailureLine(spec.name, err)}\n`);
-    await shutdown.trigger('start-up failed', 1);
+    await shutdown.trigger('start-up failed', startupExitCode(err));
     return;
   }
   logger.info({ adminUrl: admin.url, mode: config.shepherdMode, modules: spec.modules.map((m) => m.name) }, 'ready');

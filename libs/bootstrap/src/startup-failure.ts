@@ -1,4 +1,5 @@
 import { isShepherdError } from '@shepherd/errors';
+import { EXIT_CONFIG } from '@shepherd/runtime';
 
 /**
  * The one line printed when a process cannot start: the app name, what failed
@@ -15,4 +16,13 @@ export function startupFailureLine(app: string, err: unknown): string {
   }
   const code = isShepherdError(err) ? ` [${err.code}]` : '';
   return `${app}: cannot start${code}: ${parts.join(': ').replace(/\s+/g, ' ')}`;
+}
+
+/**
+ * The exit code of a module that could not start: EX_CONFIG (78) when the module refused its
+ * settings (a Shepherd error of kind `invalid_argument`, e.g. bad GitOps settings), like a bad
+ * environment variable; 1 for anything else (an unreachable backend, a bug).
+ */
+export function startupExitCode(err: unknown): number {
+  return isShepherdError(err) && err.kind === 'invalid_argument' ? EXIT_CONFIG : 1;
 }
