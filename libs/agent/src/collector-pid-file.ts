@@ -37,8 +37,8 @@ export class CollectorPidFile {
   async stopOrphan(timeoutMs: number): Promise<void> {
     const pid = Number.parseInt(await readFile(this.#path, 'utf8').catch(() => ''), 10);
     if (Number.isInteger(pid) && pid > 0 && (await this.#isOurCollector(pid))) {
-      this.#logger.warn({ pid }, 'stopping a collector left running by an earlier agent');
-      await terminate(pid, timeoutMs).catch((err: unknown) => this.#logger.warn({ pid, ...errorFields(err) }, 'cannot stop the orphaned collector'));
+      this.#logger.warn({ collectorPid: pid }, 'stopping a collector left running by an earlier agent');
+      await terminate(pid, timeoutMs).catch((err: unknown) => this.#logger.warn({ collectorPid: pid, ...errorFields(err) }, 'cannot stop the orphaned collector'));
     }
     await this.clear();
   }

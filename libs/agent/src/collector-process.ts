@@ -78,7 +78,7 @@ export class CollectorProcess {
       });
       child.once('error', (err) => {
         if (child.pid === undefined) reject(new CollectorStartError(`cannot start the collector ${options.binary}: ${err.message}`, { cause: err }));
-        else options.logger.error({ pid: child.pid, ...errorFields(err) }, 'collector process error');
+        else options.logger.error({ collectorPid: child.pid, ...errorFields(err) }, 'collector process error');
       });
       child.once('spawn', () => resolve(new CollectorProcess(child, options)));
     });
@@ -123,7 +123,7 @@ function pipeLines(child: ChildProcess, stream: 'stdout' | 'stderr', logger: Age
   lines.on('line', (raw) => {
     const line = raw.length > MAX_LINE_CHARS ? `${raw.slice(0, MAX_LINE_CHARS)}…` : raw;
     onLine?.(line);
-    if (stream === 'stdout') logger.info({ pid, stream }, line);
-    else logger.warn({ pid, stream }, line);
+    if (stream === 'stdout') logger.info({ collectorPid: pid, stream }, line);
+    else logger.warn({ collectorPid: pid, stream }, line);
   });
 }

@@ -123,7 +123,7 @@ export class ProcessSupervisor {
     this.#state = 'running';
     this.#crashedWhileHeld = false;
     void proc.exited.then((exit) => this.#onExit(proc, exit));
-    this.#o.logger.info({ pid: proc.pid }, 'collector started');
+    this.#o.logger.info({ collectorPid: proc.pid }, 'collector started');
     this.#o.onEvent({ type: 'started', process: proc });
     return proc;
   }
@@ -133,7 +133,7 @@ export class ProcessSupervisor {
     if (proc === undefined) return;
     this.#expected.add(proc);
     const exit = await proc.stop();
-    this.#o.logger.info({ pid: proc.pid, code: exit.code, signal: exit.signal }, 'collector stopped');
+    this.#o.logger.info({ collectorPid: proc.pid, code: exit.code, signal: exit.signal }, 'collector stopped');
   }
 
   #onExit(proc: CollectorProcess, exit: CollectorExit): void {
@@ -145,7 +145,7 @@ export class ProcessSupervisor {
       this.#backoff.reset();
     }
     this.#crashesInARow += 1;
-    this.#o.logger.warn({ pid: proc.pid, code: exit.code, signal: exit.signal, crashesInARow: this.#crashesInARow }, reason);
+    this.#o.logger.warn({ collectorPid: proc.pid, code: exit.code, signal: exit.signal, crashesInARow: this.#crashesInARow }, reason);
     if (this.#holds > 0) {
       this.#crashedWhileHeld = true;
       this.#o.onEvent({ type: 'crashed', exit, reason, restartInMs: undefined });
