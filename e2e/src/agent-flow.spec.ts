@@ -148,6 +148,9 @@ describe.each(['ws', 'http'] as const)('agent flow (seed 9.3) with the Shepherd 
     const online = await waitForAgentView(rest1, uid, (a) => a.connected && a.health?.status === 'running', 'the agent online, its collector running');
     expect(online.labels).toMatchObject({ env: 'agent-e2e', transport, 'service.instance.id': 'e2e-agent' });
     expect(online.capabilities).toEqual(['ReportsStatus', 'AcceptsRemoteConfig', 'ReportsEffectiveConfig', 'AcceptsRestartCommand', 'ReportsHealth', 'ReportsRemoteConfig']);
+    // Seed 5.1 metrics travel as ComponentHealth attributes and are served as health.metrics.
+    expect(online.health?.metrics['memory_usage_bytes']).toBeGreaterThan(0);
+    expect(online.health?.metrics).toHaveProperty('cpu_usage_percent');
     const initial = await waitFor(() => collectorHealth(s.healthPort).catch(() => undefined), { timeoutMs: 10_000, description: 'the collector serving /health' });
     expect(initial).toMatchObject({ status: 'ok', generation: 1, reloads: 0 });
 

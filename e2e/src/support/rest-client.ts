@@ -6,7 +6,7 @@ export interface AgentJson {
   readonly transport: string | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly capabilities: readonly string[];
-  readonly health: { readonly healthy: boolean; readonly status: string; readonly lastError: string } | null;
+  readonly health: { readonly healthy: boolean; readonly status: string; readonly lastError: string; readonly metrics: Readonly<Record<string, number>> } | null;
   readonly effectiveConfig: { readonly files: Readonly<Record<string, { readonly body: string; readonly contentType: string }>> } | null;
   readonly remoteConfig: {
     readonly targetHash: string | null;

@@ -24,7 +24,10 @@ export interface AgentSnapshot {
 export interface AgentRecord extends AgentSnapshot {
   readonly identifyingDigest: string;
   readonly nonIdentifyingDigest: string;
+  /** Digest of the health state without its metrics (see {@link healthDigests}). */
   readonly healthDigest: string;
+  /** Digest of the health metrics last written. */
+  readonly metricsDigest: string;
   readonly effectiveConfigDigest: string;
   readonly remoteConfigStatusDigest: string;
   /** `last_seen_at` as written, in ms since the epoch (0 when never written). */
@@ -85,7 +88,7 @@ export async function loadAgentRecord(db: SqlExecutor, instanceUid: string): Pro
     transport: row.transport,
     identifyingDigest: stableDigest(row.identifying),
     nonIdentifyingDigest: stableDigest(row.non_identifying),
-    healthDigest: stableDigest(row.health),
+    ...healthDigests(row.health),
     effectiveConfigDigest: stableDigest(row.effective_config),
     remoteConfigStatusDigest: stableDigest(row.remote_config_status),
     lastSeenWrittenAt: row.last_seen_at?.getTime() ?? 0,
@@ -104,7 +107,7 @@ export function emptyAgentRecord(instanceUid: string, tenantId: string): AgentRe
     transport: null,
     identifyingDigest: stableDigest({}),
     nonIdentifyingDigest: stableDigest({}),
-    healthDigest: stableDigest(null),
+    ...healthDigests(null),
     effectiveConfigDigest: stableDigest(null),
     remoteConfigStatusDigest: stableDigest(null),
     lastSeenWrittenAt: 0,
@@ -139,4 +142,14 @@ export function transportName(transport: number | null | undefined): string | nu
   if (transport === Transport.TRANSPORT_WEBSOCKET) return 'websocket';
   if (transport === Transport.TRANSPORT_HTTP) return 'http';
   return null;
+}
+
+/**
+ * Digests of a stored health summary: the state (healthy, status, errors, components) and the
+ * metrics apart, so changing metrics alone need not rewrite the row on every report.
+ */
+export function healthDigests(health: unknown): { healthDigest: string; metricsDigest: string } {
+  if (health === null || typeof health !== 'object') return { healthDigest: stableDigest(health ?? null), metricsDigest: stableDigest({}) };
+  const { metrics, ...state } = health as { metrics?: unknown };
+  return { healthDigest: stableDigest(state), metricsDigest: stableDigest(metrics ?? {}) };
 }

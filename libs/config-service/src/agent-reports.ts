@@ -15,6 +15,12 @@ export interface HealthSummary {
   readonly statusTimeUnixNano: string;
   /** First-level components (at most {@link MAX_HEALTH_COMPONENTS}). */
   readonly components: Readonly<Record<string, { readonly healthy: boolean; readonly status: string; readonly lastError: string }>>;
+  /**
+   * Numeric attributes of the top-level ComponentHealth (field 7): the metrics the agent
+   * measured, e.g. `cpu_usage_percent`, `memory_usage_bytes`, `otelcol_*` (docs/agent.md).
+   * At most {@link MAX_HEALTH_METRICS}; non-numeric and non-finite values are left out.
+   */
+  readonly metrics: Readonly<Record<string, number>>;
 }
 
 /** EffectiveConfig as stored in `agents.effective_config`. */
@@ -32,6 +38,10 @@ export interface RemoteConfigStatusRecord {
 
 /** Most components kept in a health summary. */
 export const MAX_HEALTH_COMPONENTS = 64;
+/** Most health metrics kept per agent. */
+export const MAX_HEALTH_METRICS = 64;
+/** Longest metric name kept. */
+export const MAX_METRIC_NAME_LENGTH = 128;
 /** Longest error message or status text kept. */
 export const MAX_MESSAGE_LENGTH = 4096;
 
@@ -50,7 +60,28 @@ export function summarizeHealth(health: opamp.ComponentHealth.$Properties): Heal
     startTimeUnixNano: health.startTimeUnixNano ? toBigInt(health.startTimeUnixNano).toString() : '0',
     statusTimeUnixNano: health.statusTimeUnixNano ? toBigInt(health.statusTimeUnixNano).toString() : '0',
     components,
+    metrics: healthMetrics(health.attributes),
   };
+}
+
+function healthMetrics(attributes: opamp.ComponentHealth.$Properties['attributes']): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  let kept = 0;
+  for (const attribute of attributes ?? []) {
+    if (kept >= MAX_HEALTH_METRICS) break;
+    const key = attribute.key ?? '';
+    const value = numericValue(attribute.value);
+    if (key === '' || key.length > MAX_METRIC_NAME_LENGTH || value === undefined || Object.prototype.hasOwnProperty.call(metrics, key)) continue;
+    metrics[key] = value;
+    kept += 1;
+  }
+  return metrics;
+}
+
+function numericValue(value: opamp.AnyValue.$Properties | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const number = typeof value.doubleValue === 'number' ? value.doubleValue : value.intValue != null ? Number(toBigInt(value.intValue)) : undefined;
+  return number !== undefined && Number.isFinite(number) ? number : undefined;
 }
 
 /** The stored form of an EffectiveConfig report (bodies as UTF-8 text, or base64 when binary). */

@@ -21,7 +21,8 @@ export interface AgentView {
   labels: Record<string, string>;
   /** AgentCapabilities names without prefix, e.g. `AcceptsRemoteConfig`, in bit order. */
   capabilities: string[];
-  health: { healthy: boolean; status: string; lastError: string } | null;
+  /** `metrics`: what the agent measured (ComponentHealth attributes), refreshed at most every 30 s. */
+  health: { healthy: boolean; status: string; lastError: string; metrics: Record<string, number> } | null;
   /** File bodies are UTF-8 text, or base64 when `encoding` says so (binary bodies). */
   effectiveConfig: { files: Record<string, { contentType: string; body: string; encoding: 'utf8' | 'base64' }> } | null;
   remoteConfig: {
@@ -116,7 +117,10 @@ function toAgentView(row: AgentViewRow): AgentView {
     nonIdentifying: row.non_identifying,
     labels: row.labels,
     capabilities: capabilityNames(BigInt.asUintN(64, row.capabilities)),
-    health: row.health === null ? null : { healthy: row.health.healthy, status: row.health.status, lastError: row.health.lastError },
+    health:
+      row.health === null
+        ? null
+        : { healthy: row.health.healthy, status: row.health.status, lastError: row.health.lastError, metrics: { ...(row.health.metrics ?? {}) } },
     effectiveConfig: row.effective_config === null ? null : { files: { ...row.effective_config.files } },
     remoteConfig: {
       targetHash: row.target_hash,

@@ -91,6 +91,41 @@ describe.each(ENGINES)('inventory repository on %s', (engine) => {
     expect(await row(agent.uid)).toMatchObject({ last_seen_at: new Date(T0 + 30_000), sequence_num: 4n, labels: { env: 'prod' } });
   });
 
+  it('writes a health state change at once, while changed metrics alone ride on the 30 s last-seen write', async () => {
+    const counting = countingStore(db.store);
+    const repo = createInventoryRepository({ store: counting.store });
+    const agent = newAgent();
+    const report = async (n: number, atMs: number, healthy: boolean, cpu: number) => {
+      const attributes = [
+        { key: 'cpu_usage_percent', value: { doubleValue: cpu } },
+        { key: 'memory_usage_bytes', value: { intValue: toLong(52_428_800n) } },
+        { key: 'not-a-number', value: { stringValue: 'x' } },
+      ];
+      const { envelope, message } = decodedMessage(
+        { instanceUid: agent.bytes, sequenceNum: seq(n), capabilities: FULL_CAPABILITIES, health: { healthy, status: healthy ? 'running' : 'unhealthy', attributes } },
+        { receivedAtMs: atMs },
+      );
+      await repo.recordMessage(envelope, message);
+    };
+    await report(1, T0, true, 1.5);
+    expect((await row(agent.uid))?.['health']).toMatchObject({ healthy: true, metrics: { cpu_usage_percent: 1.5, memory_usage_bytes: 52_428_800 } });
+    expect((await row(agent.uid))?.['health'].metrics).not.toHaveProperty('not-a-number');
+    counting.reset();
+
+    await report(2, T0 + 10_000, true, 7.25);
+    expect(counting.writes()).toBe(0);
+    await report(3, T0 + 20_000, false, 9);
+    expect(counting.writes()).toBe(1);
+    expect((await row(agent.uid))?.['health']).toMatchObject({ healthy: false, status: 'unhealthy', metrics: { cpu_usage_percent: 9 } });
+    counting.reset();
+
+    await report(4, T0 + 25_000, false, 12);
+    expect(counting.writes()).toBe(0);
+    await report(5, T0 + 50_001, false, 12);
+    expect(counting.writes()).toBe(1);
+    expect((await row(agent.uid))?.['health'].metrics).toEqual({ cpu_usage_percent: 12, memory_usage_bytes: 52_428_800 });
+  });
+
   it('after a restart (empty cache) reads the row once and still writes nothing for an unchanged report', async () => {
     const agent = newAgent();
     const report = (n: number) =>

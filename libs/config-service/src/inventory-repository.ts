@@ -12,6 +12,7 @@ import {
   type AgentRecord,
   type AgentSnapshot,
   emptyAgentRecord,
+  healthDigests,
   loadAgentRecord,
   transportName,
   upsertAgent,
@@ -91,11 +92,16 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
       const uid = uidToString(envelope.instanceUid);
       const at = eventTime(envelope.receivedAtUnixNano, now);
       const { record, exists } = await current(uid, envelope.tenantId);
-      const { next, changes } = messageChanges(record, envelope, message);
+      const { next, changes, deferred } = messageChanges(record, envelope, message);
       if (Object.keys(changes).length > 0 || at.getTime() - record.lastSeenWrittenAt >= lastSeenIntervalMs) {
         changes.last_seen_at = at;
         changes.sequence_num = int8OrNull(toBigInt(message.sequenceNum ?? 0));
-        return snapshotOf(await write(record, { ...next, lastSeenWrittenAt: at.getTime() }, changes, exists, at));
+        let written: AgentRecord = { ...next, lastSeenWrittenAt: at.getTime() };
+        if (deferred.health !== undefined) {
+          changes.health = deferred.health.value;
+          written = { ...written, metricsDigest: deferred.health.metricsDigest };
+        }
+        return snapshotOf(await write(record, written, changes, exists, at));
       }
       return snapshotOf(await write(record, next, changes, exists, at));
     },
@@ -123,8 +129,18 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
   });
 }
 
-function messageChanges(record: AgentRecord, envelope: AgentMessageEnvelope, message: AgentToServer): { next: AgentRecord; changes: AgentChanges } {
+/** Changes that are written only with the next throttled last-seen write. */
+interface DeferredChanges {
+  health?: { value: unknown; metricsDigest: string };
+}
+
+function messageChanges(
+  record: AgentRecord,
+  envelope: AgentMessageEnvelope,
+  message: AgentToServer,
+): { next: AgentRecord; changes: AgentChanges; deferred: DeferredChanges } {
   const changes: AgentChanges = {};
+  const deferred: DeferredChanges = {};
   const next = { ...record };
   const set = <K extends keyof AgentRecord>(key: K, value: AgentRecord[K], column: keyof AgentChanges, columnValue: unknown): void => {
     if (record[key] === value) return;
@@ -143,7 +159,14 @@ function messageChanges(record: AgentRecord, envelope: AgentMessageEnvelope, mes
   }
   if (message.health) {
     const health = summarizeHealth(message.health);
-    set('healthDigest', stableDigest(health), 'health', health);
+    const digests = healthDigests(health);
+    if (digests.healthDigest !== record.healthDigest) {
+      Object.assign(next, digests);
+      changes.health = health;
+    } else if (digests.metricsDigest !== record.metricsDigest) {
+      // Metrics move on every report; they ride along with the next throttled last-seen write.
+      deferred.health = { value: health, metricsDigest: digests.metricsDigest };
+    }
   }
   if (message.effectiveConfig) {
     const effective = effectiveConfigRecord(message.effectiveConfig);
@@ -158,7 +181,7 @@ function messageChanges(record: AgentRecord, envelope: AgentMessageEnvelope, mes
   if (envelope.gatewayId !== '') set('gatewayId', envelope.gatewayId, 'gateway_id', envelope.gatewayId);
   const transport = transportName(envelope.transport);
   if (transport !== null) set('transport', transport, 'transport', transport);
-  return { next, changes };
+  return { next, changes, deferred };
 }
 
 function connectionChanges(record: AgentRecord, next: AgentRecord): AgentChanges {

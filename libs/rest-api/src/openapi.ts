@@ -38,7 +38,16 @@ const AGENT_VIEW = {
     capabilities: { type: 'array', items: { type: 'string' }, description: 'e.g. "AcceptsRemoteConfig".' },
     health: {
       type: ['object', 'null'],
-      properties: { healthy: { type: 'boolean' }, status: { type: 'string' }, lastError: { type: 'string' } },
+      properties: {
+        healthy: { type: 'boolean' },
+        status: { type: 'string' },
+        lastError: { type: 'string' },
+        metrics: {
+          type: 'object',
+          additionalProperties: { type: 'number' },
+          description: 'What the agent measured (ComponentHealth attributes), e.g. cpu_usage_percent; refreshed at most every 30 s.',
+        },
+      },
     },
     effectiveConfig: {
       type: ['object', 'null'],

@@ -96,7 +96,7 @@ export function agentView(instanceUid: string, labels: Record<string, string>, t
     nonIdentifying: labels,
     labels: { 'service.name': 'otelcol', ...labels },
     capabilities: ['ReportsStatus', 'AcceptsRemoteConfig'],
-    health: { healthy: true, status: 'ok', lastError: '' },
+    health: { healthy: true, status: 'ok', lastError: '', metrics: { cpu_usage_percent: 1.5 } },
     effectiveConfig: null,
     remoteConfig: { targetHash: null, reportedHash: null, status: null, errorMessage: null, lastAppliedHash: null, lastAppliedAt: null },
   };
