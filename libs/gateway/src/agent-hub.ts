@@ -161,7 +161,8 @@ export class AgentHub {
     if (site.kind === 'websocket' && site.connection.agents.size >= this.options.maxAgentsPerConnection) return undefined;
     const holderId = site.kind === 'websocket' ? site.connection.id : newHolderId('http');
     const connection = site.kind === 'websocket' ? site.connection : undefined;
-    const entry: AgentEntry = { uid, uidBytes, holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve() };
+    // A copy: the decoded uid is a view into the whole received message, which it would keep alive for the agent's lifetime.
+    const entry: AgentEntry = { uid, uidBytes: Buffer.from(uidBytes), holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve() };
     this.#replaceOlder(site, uid);
     if (site.kind === 'websocket') {
       site.connection.agents.set(uid, entry);

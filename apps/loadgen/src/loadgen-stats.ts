@@ -1,0 +1,96 @@
+import { LatencySamples, type Percentiles } from './latency-samples.js';
+
+/** Messages sent, by type. */
+export type SentType = 'full' | 'heartbeat' | 'applied';
+/** ServerToAgent messages received, by type. */
+export type ReceivedType = 'reply' | 'push' | 'error';
+
+/** One progress snapshot (a `loadgen progress` line). */
+export interface ProgressSnapshot {
+  readonly elapsedMs: number;
+  readonly target: number;
+  readonly started: number;
+  readonly connected: number;
+  readonly connecting: number;
+  readonly connectErrors: number;
+  readonly disconnects: number;
+  readonly sent: Readonly<Record<SentType, number>>;
+  readonly received: Readonly<Record<ReceivedType, number>>;
+  readonly httpSkipped: number;
+  readonly httpErrors: number;
+  /** Agents that applied each config hash (hex). */
+  readonly applied: Readonly<Record<string, number>>;
+  /** Reply latency (ms) since the previous snapshot. */
+  readonly latency: Percentiles;
+}
+
+/** Counters of one load-generator process; everything bounded by the agent count. */
+export class LoadgenStats {
+  started = 0;
+  connected = 0;
+  connecting = 0;
+  connectErrors = 0;
+  disconnects = 0;
+  httpSkipped = 0;
+  httpErrors = 0;
+  readonly sent: Record<SentType, number> = { full: 0, heartbeat: 0, applied: 0 };
+  readonly received: Record<ReceivedType, number> = { reply: 0, push: 0, error: 0 };
+  /** Reply latency since the last snapshot. */
+  readonly latency = new LatencySamples(100_000);
+  /** Reply latency over the run, from `measureFrom` on. */
+  readonly totalLatency = new LatencySamples(200_000);
+  readonly #applied = new Map<string, number>();
+  /** Epoch ms of each APPLIED report since the last {@link drainApplied}, by hash; at most one entry per agent and config. */
+  readonly #appliedTimes = new Map<string, number[]>();
+  readonly #startedAt: number;
+
+  constructor(
+    private readonly target: number,
+    now: number,
+    /** Epoch ms before which replies are left out of {@link totalLatency} (warm-up). */
+    private readonly measureFrom = now,
+  ) {
+    this.#startedAt = now;
+  }
+
+  /** An agent reported APPLIED for `hash` at `at` (epoch ms). */
+  recordApplied(hash: string, at: number): void {
+    this.#applied.set(hash, (this.#applied.get(hash) ?? 0) + 1);
+    let times = this.#appliedTimes.get(hash);
+    if (times === undefined) this.#appliedTimes.set(hash, (times = []));
+    times.push(at);
+  }
+
+  recordLatency(ms: number): void {
+    this.latency.add(ms);
+    if (Date.now() >= this.measureFrom) this.totalLatency.add(ms);
+  }
+
+  /** APPLIED times recorded since the previous call, by hash. */
+  drainApplied(): { hash: string; times: number[] }[] {
+    const out = [...this.#appliedTimes].map(([hash, times]) => ({ hash, times }));
+    this.#appliedTimes.clear();
+    return out;
+  }
+
+  /** The counters now; resets the per-interval latency. */
+  snapshot(now: number): ProgressSnapshot {
+    const latency = this.latency.percentiles();
+    this.latency.reset();
+    return {
+      elapsedMs: now - this.#startedAt,
+      target: this.target,
+      started: this.started,
+      connected: this.connected,
+      connecting: this.connecting,
+      connectErrors: this.connectErrors,
+      disconnects: this.disconnects,
+      sent: { ...this.sent },
+      received: { ...this.received },
+      httpSkipped: this.httpSkipped,
+      httpErrors: this.httpErrors,
+      applied: Object.fromEntries(this.#applied),
+      latency,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+
+/** Settings of one `agent-scale` run. */
+export interface ScaleArgs {
+  readonly agents: number;
+  /** Gateway processes; each holds agents / gateways connections (one process may open at most 20 000 files here). */
+  readonly gateways: number;
+  /** Load-generator processes. */
+  readonly clients: number;
+  /** Connections per second over the whole fleet while ramping. */
+  readonly ramp: number;
+  readonly heartbeatMs: number;
+  /** Steady-state window measured after the ramp (scenario b: 300). */
+  readonly steadyS: number;
+  /** Scenario c: one config change fanned out to every agent after the steady window. */
+  readonly fanout: boolean;
+  /** Scenario d: kill -9 the first gateway after the steady window and time the reconnection. */
+  readonly killGateway: boolean;
+  readonly sourceAddresses: number;
+  /** The whole run (cleanup excluded); exceeded means failure. */
+  readonly timeoutS: number;
+}
+
+export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
+  --agents N            WebSocket agents (default 2000, 1..200000)
+  --gateways N          gateway processes (default ceil(agents / 15000))
+  --clients N           load-generator processes (default ceil(agents / 10000))
+  --ramp N              new connections per second, whole fleet (default 1000)
+  --heartbeat-ms N      agent heartbeat period (default 30000)
+  --steady-s N          steady-state window after the ramp (default 60; scenario b: 300)
+  --fanout              scenario c: push one config to every agent, time APPLIED at the agents and in the store
+  --kill-gateway        scenario d: kill -9 one gateway, time its agents' reconnection and the store's convergence
+  --source-addresses N  loopback source addresses (default 64)
+  --timeout-s N         give up after N seconds (default 1800)`;
+
+function int(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const raw = values[name] as string | undefined;
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`--${name} must be an integer in ${min}..${max}, got ${String(raw)}`);
+  return value;
+}
+
+/** Parses the command line. @throws Error naming the bad flag. */
+export function parseScaleArgs(argv: readonly string[]): ScaleArgs | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      help: { type: 'boolean' },
+      fanout: { type: 'boolean' },
+      'kill-gateway': { type: 'boolean' },
+      ...Object.fromEntries(['agents', 'gateways', 'clients', 'ramp', 'heartbeat-ms', 'steady-s', 'source-addresses', 'timeout-s'].map((n) => [n, { type: 'string' as const }])),
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const agents = int(values, 'agents', 2000, 1, 200_000);
+  return Object.freeze({
+    agents,
+    gateways: int(values, 'gateways', Math.ceil(agents / 15_000), 1, 64),
+    clients: int(values, 'clients', Math.ceil(agents / 10_000), 1, 64),
+    ramp: int(values, 'ramp', 1000, 1, 100_000),
+    heartbeatMs: int(values, 'heartbeat-ms', 30_000, 1000, 3_600_000),
+    steadyS: int(values, 'steady-s', 60, 0, 3_600),
+    fanout: values.fanout === true,
+    killGateway: values['kill-gateway'] === true,
+    sourceAddresses: int(values, 'source-addresses', 64, 1, 250),
+    timeoutS: int(values, 'timeout-s', 1800, 30, 7200),
+  });
+}
