@@ -254,7 +254,7 @@ describe.each(ENGINES)('config admin on %s', (engine) => {
         nonIdentifying: { env: 'test' },
         labels: { 'service.name': 'otelcol', env: 'test' },
         capabilities: ['ReportsStatus', 'AcceptsRemoteConfig', 'ReportsEffectiveConfig', 'ReportsHealth', 'ReportsRemoteConfig'],
-        health: { healthy: false, status: 'degraded', lastError: 'boom' },
+        health: { healthy: false, status: 'degraded', lastError: 'boom', metrics: {} },
         effectiveConfig: {
           files: { 'a.yaml': { contentType: 'text/yaml', body: 'a: 1', encoding: 'utf8' }, bin: { contentType: '', body: '/w==', encoding: 'base64' } },
         },

@@ -16,6 +16,7 @@ import { ConfigServiceOptionsError } from './errors.js';
 import { fanOut } from './fanout.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory-repository.js';
 import { KeyedSerializer } from './keyed-serializer.js';
+import { createLivenessWriter } from './liveness-writer.js';
 import type { SigningKey } from '@shepherd/config-signing';
 import { createReconciler, type Reconciler } from './reconciler.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
@@ -38,6 +39,12 @@ export interface ConfigServiceOptions {
   readonly maxInFlight?: number;
   /** Agents whose last written inventory state is cached (default 200 000). */
   readonly inventoryCacheSize?: number;
+  /** CONFIG_LAST_SEEN_INTERVAL_MS: an unchanged agent's `last_seen_at` is written at most this often (default 30 000). */
+  readonly lastSeenIntervalMs?: number;
+  /** Batched liveness writes are flushed this often (default 5 000 ms). */
+  readonly livenessFlushIntervalMs?: number;
+  /** Most agents with a liveness write pending; beyond it the oldest are dropped (default 50 000). */
+  readonly livenessMaxPending?: number;
   /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
   readonly now?: () => number;
   /** Signs every offered config (docs/config-signing.md); unsigned when absent. */
@@ -46,7 +53,10 @@ export interface ConfigServiceOptions {
 
 /** A running config service. */
 export interface ConfigService {
-  /** Stops both consumers after the handlers in flight finished (their acks are sent). Idempotent. */
+  /**
+   * Stops both consumers after the handlers in flight finished (their acks are sent), then
+   * writes the pending liveness updates. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -68,7 +78,20 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
   const { bus, store, topology, logger } = options;
   const metrics = createServiceMetrics(options.metrics);
   const now = options.now ?? Date.now;
-  const inventory = createInventoryRepository({ store, cacheSize: options.inventoryCacheSize, now });
+  const liveness = createLivenessWriter({
+    store,
+    logger,
+    metrics,
+    flushIntervalMs: options.livenessFlushIntervalMs,
+    maxPending: options.livenessMaxPending,
+  });
+  const inventory = createInventoryRepository({
+    store,
+    cacheSize: options.inventoryCacheSize,
+    lastSeenIntervalMs: settings.lastSeenIntervalMs,
+    liveness,
+    now,
+  });
   const reconciler = createReconciler({
     store,
     bus,
@@ -82,20 +105,21 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
     signingKey: options.signingKey,
   });
   const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now });
-  await ensureTopology(bus, topology);
   const consumers: BusConsumer[] = [];
   try {
+    await ensureTopology(bus, topology);
     consumers.push(await bus.consume({ ...topology.consumers['config-service'], maxInFlight: settings.maxInFlight }, handle));
     const onConfigChanged = configEventHandler({ store, logger, metrics, reconciler, fanoutBatch: settings.fanoutBatch });
     consumers.push(await bus.consume({ ...topology.configConsumers['config-service'], maxInFlight: 1 }, onConfigChanged));
   } catch (err) {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
+    await liveness.stop();
     throw err;
   }
   let stopping: Promise<void> | undefined;
   return Object.freeze({
     stop(): Promise<void> {
-      stopping ??= Promise.all(consumers.map((consumer) => consumer.stop())).then(() => undefined);
+      stopping ??= Promise.all(consumers.map((consumer) => consumer.stop())).then(() => liveness.stop());
       return stopping;
     },
   });
@@ -171,7 +195,7 @@ function configEventHandler(deps: {
   };
 }
 
-function validate(options: ConfigServiceOptions): { resendAfterMs: number; fanoutBatch: number; maxInFlight: number } {
+function validate(options: ConfigServiceOptions): { resendAfterMs: number; fanoutBatch: number; maxInFlight: number; lastSeenIntervalMs: number } {
   const int = (name: string, value: unknown, min: number, max: number): number => {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
       throw new ConfigServiceOptionsError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
@@ -185,5 +209,6 @@ function validate(options: ConfigServiceOptions): { resendAfterMs: number; fanou
     resendAfterMs: int('resendAfterMs', options.resendAfterMs, 1, 86_400_000),
     fanoutBatch: int('fanoutBatch', options.fanoutBatch, 1, 100_000),
     maxInFlight: int('maxInFlight', options.maxInFlight ?? 16, 1, 1024),
+    lastSeenIntervalMs: int('lastSeenIntervalMs', options.lastSeenIntervalMs ?? 30_000, 0, 86_400_000),
   });
 }

@@ -9,6 +9,7 @@ import {
   seq,
 } from './agent-fixtures.test-helpers.js';
 import { createInventoryRepository } from './inventory-repository.js';
+import { createLivenessWriter } from './liveness-writer.js';
 import { ENGINES, countingStore, useTestDatabase } from './test-database.test-helpers.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
@@ -68,9 +69,11 @@ describe.each(ENGINES)('inventory repository on %s', (engine) => {
     });
   });
 
-  it('writes nothing for an unchanged heartbeat and refreshes last_seen_at at most every 30 s', async () => {
+  it('writes nothing for an unchanged heartbeat and queues a last_seen_at refresh at most every 30 s', async () => {
     const counting = countingStore(db.store);
-    const repo = createInventoryRepository({ store: counting.store });
+    const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const liveness = createLivenessWriter({ store: counting.store, logger: quiet, flushIntervalMs: 3_600_000 });
+    const repo = createInventoryRepository({ store: counting.store, liveness });
     const agent = newAgent();
     const beat = (n: number, atMs: number) =>
       decodedMessage({ instanceUid: agent.bytes, sequenceNum: seq(n), capabilities: FULL_CAPABILITIES, ...(n === 1 ? { agentDescription: description({ env: 'prod' }) } : {}) }, { receivedAtMs: atMs });
@@ -87,11 +90,14 @@ describe.each(ENGINES)('inventory repository on %s', (engine) => {
 
     const late = beat(4, T0 + 30_000);
     await repo.recordMessage(late.envelope, late.message);
+    expect(counting.statements).toEqual([]);
+    expect(liveness.pending).toBe(1);
+    await liveness.stop();
     expect(counting.writes()).toBe(1);
     expect(await row(agent.uid)).toMatchObject({ last_seen_at: new Date(T0 + 30_000), sequence_num: 4n, labels: { env: 'prod' } });
   });
 
-  it('writes a health state change at once, while changed metrics alone ride on the 30 s last-seen write', async () => {
+  it('writes a health state change at once, while changed metrics alone ride on the 30 s last-seen write (no liveness writer: written at once)', async () => {
     const counting = countingStore(db.store);
     const repo = createInventoryRepository({ store: counting.store });
     const agent = newAgent();
@@ -109,7 +115,7 @@ describe.each(ENGINES)('inventory repository on %s', (engine) => {
     };
     await report(1, T0, true, 1.5);
     expect((await row(agent.uid))?.['health']).toMatchObject({ healthy: true, metrics: { cpu_usage_percent: 1.5, memory_usage_bytes: 52_428_800 } });
-    expect((await row(agent.uid))?.['health'].metrics).not.toHaveProperty('not-a-number');
+    expect((await row(agent.uid))?.['health']).not.toHaveProperty('metrics.not-a-number');
     counting.reset();
 
     await report(2, T0 + 10_000, true, 7.25);
@@ -123,7 +129,7 @@ describe.each(ENGINES)('inventory repository on %s', (engine) => {
     expect(counting.writes()).toBe(0);
     await report(5, T0 + 50_001, false, 12);
     expect(counting.writes()).toBe(1);
-    expect((await row(agent.uid))?.['health'].metrics).toEqual({ cpu_usage_percent: 12, memory_usage_bytes: 52_428_800 });
+    expect((await row(agent.uid))?.['health']).toHaveProperty('metrics', { cpu_usage_percent: 12, memory_usage_bytes: 52_428_800 });
   });
 
   it('after a restart (empty cache) reads the row once and still writes nothing for an unchanged report', async () => {

@@ -20,6 +20,7 @@ import {
 import { attributesToLabels } from './agent-attributes.js';
 import { effectiveConfigRecord, remoteConfigStatusRecord, summarizeHealth } from './agent-reports.js';
 import { ConfigServiceOptionsError } from './errors.js';
+import type { LivenessWriter } from './liveness-writer.js';
 import { LruCache } from './lru-cache.js';
 import { stableDigest } from './stable-digest.js';
 
@@ -33,6 +34,11 @@ export interface InventoryRepositoryOptions {
   readonly cacheSize?: number;
   /** `last_seen_at` is written at most this often per agent when nothing else changed (default 30 000 ms). */
   readonly lastSeenIntervalMs?: number;
+  /**
+   * Batches the writes of messages that change nothing but liveness (`last_seen_at`,
+   * `sequence_num`, health metrics); without it they are written at once.
+   */
+  readonly liveness?: LivenessWriter;
   /** Wall clock in ms, used when an event carries no time (default `Date.now`). */
   readonly now?: () => number;
 }
@@ -43,7 +49,8 @@ export interface InventoryRepository {
    * Records one AgentToServer: tenant, capabilities, description (as string maps), health summary,
    * effective config, remote config status (absent sub-messages mean unchanged), connection
    * (gateway, transport; `agent_disconnect` marks the agent offline) and `last_seen_at` at most
-   * once per interval. Issues no write when nothing changed. Store errors propagate.
+   * once per interval. Issues no write when nothing changed; when only liveness is due, queues it
+   * on the liveness writer (if any) instead. Store errors propagate.
    */
   recordMessage(envelope: AgentMessageEnvelope, message: AgentToServer): Promise<AgentSnapshot>;
   /**
@@ -93,17 +100,23 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
       const at = eventTime(envelope.receivedAtUnixNano, now);
       const { record, exists } = await current(uid, envelope.tenantId);
       const { next, changes, deferred } = messageChanges(record, envelope, message);
-      if (Object.keys(changes).length > 0 || at.getTime() - record.lastSeenWrittenAt >= lastSeenIntervalMs) {
-        changes.last_seen_at = at;
-        changes.sequence_num = int8OrNull(toBigInt(message.sequenceNum ?? 0));
-        let written: AgentRecord = { ...next, lastSeenWrittenAt: at.getTime() };
-        if (deferred.health !== undefined) {
-          changes.health = deferred.health.value;
-          written = { ...written, metricsDigest: deferred.health.metricsDigest };
-        }
-        return snapshotOf(await write(record, written, changes, exists, at));
+      const changed = Object.keys(changes).length > 0 || !exists;
+      if (!changed && at.getTime() - record.lastSeenWrittenAt < lastSeenIntervalMs) return snapshotOf(record);
+      const sequenceNum = int8OrNull(toBigInt(message.sequenceNum ?? 0));
+      const written: AgentRecord = { ...next, lastSeenWrittenAt: at.getTime(), metricsDigest: deferred.health?.metricsDigest ?? next.metricsDigest };
+      if (!changed && options.liveness !== undefined) {
+        // Queued as if written, so the interval throttles the queue per agent as it did the writes.
+        options.liveness.enqueue({ instanceUid: uid, at, sequenceNum, health: deferred.health?.value });
+        cache.set(uid, written);
+        return snapshotOf(written);
       }
-      return snapshotOf(await write(record, next, changes, exists, at));
+      changes.last_seen_at = at;
+      changes.sequence_num = sequenceNum;
+      // This write supersedes a queued update; a health state change carries the newest metrics already.
+      const queued = options.liveness?.take(uid);
+      const health = changes.health ?? deferred.health?.value ?? queued?.health;
+      if (health !== undefined) changes.health = health;
+      return snapshotOf(await write(record, written, changes, exists, at));
     },
 
     async recordConnection(event: AgentConnectionEvent): Promise<AgentSnapshot | undefined> {

@@ -86,7 +86,7 @@ export function useServiceHarness(
     const bus = createInProcessBus({ logger: { info: busLog('info'), warn: busLog('warn'), error: busLog('error') } });
     const topology = createTopology({ prefix: uniqueName('cfg') });
     const ownership = createMemoryOwnership();
-    const registry = new Registry();
+    const registry = overrides.metrics ?? new Registry();
     const { store: makeStore, ...serviceOverrides } = overrides;
     const store = makeStore?.() ?? db.store;
     Object.assign(harness, { bus, topology, ownership, logs, busLogs, gatewayId: 'gw-test', clock: Date.parse('2030-01-01T00:00:00Z') });

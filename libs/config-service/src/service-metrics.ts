@@ -1,7 +1,8 @@
 import { Counter, type Registry } from '@shepherd/runtime';
+import type { LivenessMetrics } from './liveness-writer.js';
 
 /** Counters of the config service, registered on the app's registry. */
-export interface ServiceMetrics {
+export interface ServiceMetrics extends LivenessMetrics {
   /** Outcome of each reconciliation (offered, up-to-date, recently-offered, ...). */
   reconciled(outcome: string): void;
   /** Messages acked without processing because they could not be decoded. */
@@ -9,11 +10,18 @@ export interface ServiceMetrics {
 }
 
 /** Metrics that go nowhere, for when no registry is given. */
-export const NO_METRICS: ServiceMetrics = Object.freeze({ reconciled: () => undefined, malformed: () => undefined });
+export const NO_METRICS: ServiceMetrics = Object.freeze({
+  reconciled: () => undefined,
+  malformed: () => undefined,
+  liveness: () => undefined,
+  livenessFlush: () => undefined,
+});
 
 /**
  * Registers (or reuses, when already registered on `registry`) the config-service counters:
- * `shepherd_config_reconciliations_total{outcome}` and `shepherd_config_malformed_messages_total{kind}`.
+ * `shepherd_config_reconciliations_total{outcome}`, `shepherd_config_malformed_messages_total{kind}`,
+ * `shepherd_config_liveness_updates_total{outcome}` (queued, coalesced, written, dropped) and
+ * `shepherd_config_liveness_flushes_total{outcome}` (ok, failed).
  */
 export function createServiceMetrics(registry: Registry | undefined): ServiceMetrics {
   if (registry === undefined) return NO_METRICS;
@@ -24,9 +32,13 @@ export function createServiceMetrics(registry: Registry | undefined): ServiceMet
     'Bus messages acked unprocessed because they could not be decoded',
     'kind',
   );
+  const liveness = counter(registry, 'shepherd_config_liveness_updates_total', 'Batched liveness (last-seen) updates by outcome', 'outcome');
+  const flushes = counter(registry, 'shepherd_config_liveness_flushes_total', 'Flushes of batched liveness updates by outcome', 'outcome');
   return Object.freeze({
     reconciled: (outcome: string) => reconciliations.inc({ outcome }),
     malformed: (kind: string) => malformed.inc({ kind }),
+    liveness: (outcome: string, count = 1) => liveness.inc({ outcome }, count),
+    livenessFlush: (outcome: string) => flushes.inc({ outcome }),
   });
 }
 

@@ -286,6 +286,13 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'config',
   },
+  CONFIG_LAST_SEEN_INTERVAL_MS: {
+    schema: integer(1000, 3_600_000),
+    default: '30000',
+    description: "How often at most the config service writes an agent's `last_seen_at` and `sequence_num` when nothing else changed; such writes are batched (one statement per 5 000 agents every 5 s).",
+    secret: false,
+    group: 'config',
+  },
   CONFIG_SIGNING_KEY_FILE: {
     schema: checked(directoryProblem).optional(),
     defaultDoc: 'development: a key generated once as `DATA_DIR/config-signing-key.pem`',
