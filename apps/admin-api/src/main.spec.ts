@@ -59,9 +59,9 @@ describe('admin-api process', () => {
     expect(await app.exited).toEqual({ code: 0, signal: null });
   }, TEST_MS);
 
-  it('refuses production mode without a JWT key with one line naming the problem and exit code 1', async () => {
+  it('refuses production mode without a JWT key with one line naming the problem and EX_CONFIG (78)', async () => {
     const app = start({ DATA_DIR: await dataDir(), SHEPHERD_MODE: 'production' });
-    expect(await app.exited).toEqual({ code: 1, signal: null });
+    expect(await app.exited).toEqual({ code: 78, signal: null });
     const lines = app.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^admin-api: cannot start \[AUTH_CONFIG_INVALID\]: .*AUTH_JWT_KEY_FILE/);

@@ -3,12 +3,9 @@
  * talks to a {@link CollectorPort}; `createCollectorSupervisor` is the production implementation.
  */
 
-/** One file of a collector config (an OpAMP AgentConfigFile keyed by name). */
-export interface ConfigFile {
-  readonly name: string;
-  readonly contentType: string;
-  readonly body: Uint8Array;
-}
+import type { ConfigFile } from '@shepherd/agent-transport';
+
+export type { ConfigFile };
 
 /** Result of applying a remote config. */
 export interface ApplyOutcome {

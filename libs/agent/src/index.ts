@@ -24,7 +24,6 @@ export { AgentConfigError, type AgentConfigProblem } from './agent-config-error.
 export { declaredCapabilities } from './agent-capabilities.js';
 export { InstanceUidStore, InstanceUidFileError, INSTANCE_UID_FILE } from './instance-uid-store.js';
 export { loadTlsMaterial, TlsFileError, type TlsMaterial } from './tls-options.js';
-export { FullJitterBackoff, type BackoffBounds } from './full-jitter-backoff.js';
 export {
   OpampClient,
   type OpampClientOptions,
@@ -32,7 +31,7 @@ export {
   type RemoteConfigOffer,
   type InstanceUidPersistence,
 } from './opamp-client.js';
-export type { ConnectFailure } from './opamp-transport.js';
-export type { RemoteConfigState } from './status-report.js';
+// The wire side (transports, status report, backoff) lives in @shepherd/agent-transport.
+export type { ConnectFailure, RemoteConfigState } from '@shepherd/agent-transport';
 export { ShepherdAgent, type ShepherdAgentOptions } from './shepherd-agent.js';
 export { assembleAgent, readPublicKeys, supervisorOptionsOf, type AssembleAgentOptions } from './assemble-agent.js';

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectFailure } from '@shepherd/agent-transport';
 import { toBigInt, type AgentToServer, type IAgentToServer, type ServerToAgent } from '@shepherd/proto';
 import { waitFor } from '@shepherd/testing';
 import { declaredCapabilities } from './agent-capabilities.js';
 import { agentDescription } from './agent-description.js';
 import { InstanceUidStore } from './instance-uid-store.js';
 import { OpampClient, type OpampClientOptions } from './opamp-client.js';
-import type { ConnectFailure } from './opamp-transport.js';
 
 /** Every capability the agent implements, switched on. */
 export const ALL_CAPABILITIES = declaredCapabilities({

@@ -11,14 +11,21 @@ import {
   type ServerToAgent,
   type opamp,
 } from '@shepherd/proto';
+import {
+  HttpTransport,
+  StatusReport,
+  WsTransport,
+  retryInfoMs,
+  type ConnectFailure,
+  type OpampTransport,
+  type RemoteConfigState,
+  type ReplyAction,
+  type TlsMaterial,
+  type TransportHost,
+  type TransportSettings,
+} from '@shepherd/agent-transport';
 import { errorFields, silentLogger, type AgentLogger } from './agent-logger.js';
 import type { ConfigFile } from './collector-port.js';
-import { HttpTransport } from './http-transport.js';
-import type { ConnectFailure, OpampTransport, ReplyAction, TransportHost, TransportSettings } from './opamp-transport.js';
-import { retryInfoMs } from './retry-after.js';
-import { StatusReport, type RemoteConfigState } from './status-report.js';
-import type { TlsMaterial } from './tls-options.js';
-import { WsTransport } from './ws-transport.js';
 
 /** A remote config the server offered. */
 export interface RemoteConfigOffer {
@@ -124,7 +131,6 @@ export class OpampClient extends EventEmitter<OpampClientEvents> {
       tls: this.#options.tls ?? { rejectUnauthorized: true },
       reconnect: this.#options.reconnect,
       pollIntervalMs: this.#options.pollIntervalMs,
-      logger: this.#logger,
       ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
     };
     const host = this.#transportHost(report);
@@ -182,6 +188,7 @@ export class OpampClient extends EventEmitter<OpampClientEvents> {
         this.emit('connectFailed', failure);
       },
       onRetryScheduled: (delayMs, reason) => this.#logger.debug({ delayMs, reason }, 'next OpAMP attempt scheduled'),
+      onProtocolError: (problem) => this.#logger.warn({ problem }, 'the OpAMP server broke a protocol rule; carrying on'),
     };
   }
 

@@ -1,6 +1,6 @@
+import { FullJitterBackoff } from '@shepherd/agent-transport';
 import { errorFields, type AgentLogger } from './agent-logger.js';
 import { describeExit, type CollectorExit, type CollectorProcess } from './collector-process.js';
-import { FullJitterBackoff } from './full-jitter-backoff.js';
 import { CollectorStartError } from './supervisor-errors.js';
 
 /** What the process supervisor is doing. */

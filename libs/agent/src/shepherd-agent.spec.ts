@@ -71,7 +71,8 @@ describe.each(['ws', 'http'] as const)('ShepherdAgent over %s against the all-in
     const agent = await startAgent(await agentConfig(endpoint(), server.token, label), collector);
     const uid = agent.instanceUid!;
     const online = await server.waitForAgent(uid, (a) => a.connected && a.health !== null, 'the agent online with health');
-    expect(online.health).toEqual({ healthy: true, status: 'running', lastError: '' });
+    // The measured metrics reach the server as ComponentHealth attributes and come back as health.metrics.
+    expect(online.health).toEqual({ healthy: true, status: 'running', lastError: '', metrics: { cpu_usage_percent: 1.5, memory_usage_bytes: 1024 } });
     expect(online.effectiveConfig?.files['collector.yaml']?.body).toBe('receivers: {}\n');
 
     const statuses: string[] = [];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startAppProcess, waitFor, type AppProcess } from '@shepherd/testing';
+import { loopbackAppEnv, startAppProcess, waitFor, type AppProcess } from '@shepherd/testing';
 
 const ALL_IN_ONE = resolve(import.meta.dirname, '../../../apps/all-in-one/src/main.ts');
 /** tsx compiles the app on start-up; a loaded machine needs a while. */
@@ -21,7 +21,7 @@ export interface AgentViewJson {
   readonly labels: Readonly<Record<string, string>>;
   readonly identifying: Readonly<Record<string, string>>;
   readonly capabilities: readonly string[];
-  readonly health: { readonly healthy: boolean; readonly status: string; readonly lastError: string } | null;
+  readonly health: { readonly healthy: boolean; readonly status: string; readonly lastError: string; readonly metrics: Readonly<Record<string, number>> } | null;
   readonly effectiveConfig: { readonly files: Readonly<Record<string, { readonly body: string }>> } | null;
   readonly remoteConfig: {
     readonly targetHash: string | null;
@@ -69,18 +69,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = startAppProcess({
     main: ALL_IN_ONE,
     name: 'all-in-one',
-    env: {
-      AUTH_DEV_TOKEN: token,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      OPAMP_HOST: '127.0.0.1',
-      API_HOST: '127.0.0.1',
-      ADMIN_HOST: '127.0.0.1',
-      OPAMP_PORT: String(options.opampPort ?? 0),
-      API_PORT: '0',
-      ADMIN_PORT: '0',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-    },
+    env: loopbackAppEnv({ token, dataDir, opampPort: options.opampPort, shutdownTimeoutMs: 5_000 }),
   });
   await app.waitForLog('ready', READY_TIMEOUT_MS);
   const api = app.url('api');

@@ -1,15 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import type { TlsMaterial } from '@shepherd/agent-transport';
 import { ShepherdError } from '@shepherd/errors';
 import type { AgentTlsConfig } from './agent-config.js';
 
-/** TLS material for the OpAMP connection, read from the configured files. */
-export interface TlsMaterial {
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
-  /** false only with `tls.insecure: true`. */
-  readonly rejectUnauthorized: boolean;
-}
+export type { TlsMaterial };
 
 /** A configured TLS file cannot be read. */
 export class TlsFileError extends ShepherdError {

@@ -33,3 +33,4 @@ export {
   type LogMatch,
 } from './process/app-process.js';
 export type { AppLogRecord, AppUrls } from './process/app-log.js';
+export { loopbackAppEnv, realEnginesEnv, type LoopbackAppEnvOptions } from './process/app-env.js';

@@ -1,26 +1,6 @@
-import {
-  AgentCapabilities as AC,
-  RemoteConfigStatuses,
-  hasCapability,
-  toLong,
-  toMask,
-  type IAgentToServer,
-  type opamp,
-} from '@shepherd/proto';
+import { StatusReport, type ConfigFile, type ReportPart } from '@shepherd/agent-transport';
+import { toLong, type IAgentToServer, type opamp } from '@shepherd/proto';
 import type { FakeAgentDescription, FakeConfigFiles } from './fake-agent-options.js';
-
-/** The status sub-messages an agent may leave out when unchanged (wire-facts §6.5). */
-export type ReportPart = 'description' | 'health' | 'effectiveConfig' | 'remoteConfigStatus';
-
-const ALL_PARTS: readonly ReportPart[] = ['description', 'health', 'effectiveConfig', 'remoteConfigStatus'];
-
-/** Which capability allows a part to be sent (description needs none beyond ReportsStatus). */
-const PART_CAPABILITY: Readonly<Record<ReportPart, number | undefined>> = {
-  description: undefined,
-  health: AC.AgentCapabilities_ReportsHealth,
-  effectiveConfig: AC.AgentCapabilities_ReportsEffectiveConfig,
-  remoteConfigStatus: AC.AgentCapabilities_ReportsRemoteConfig,
-};
 
 /** The agent's health as reported in ComponentHealth. */
 export interface FakeHealth {
@@ -45,134 +25,131 @@ export interface BuiltReport {
   readonly version: number;
 }
 
-const STATUS_VALUES = {
-  UNSET: RemoteConfigStatuses.RemoteConfigStatuses_UNSET,
-  APPLYING: RemoteConfigStatuses.RemoteConfigStatuses_APPLYING,
-  APPLIED: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
-  FAILED: RemoteConfigStatuses.RemoteConfigStatuses_FAILED,
-} as const;
-
 const nowNanos = (): bigint => BigInt(Date.now()) * 1_000_000n;
 const attributes = (map: Readonly<Record<string, string>>): opamp.KeyValue.$Properties[] =>
   Object.entries(map).map(([key, value]) => ({ key, value: { stringValue: value } }));
 
 /**
- * The agent's own state and the status-compression bookkeeping: which parts
- * changed since they were last sent, and the sequence number (from 0, +1 per
- * built message).
+ * The FakeAgent's state in test-friendly form (string attributes, hex
+ * hashes, files by name) over the agent's own {@link StatusReport}, which
+ * does the status compression and the sequence numbers. Unlike the agent,
+ * a part that is set again goes out again even when equal, and every change
+ * bumps {@link version} so the FakeAgent can tell when the server has it.
  */
 export class AgentReport {
-  uid: Uint8Array;
-  capabilities: bigint;
-  description: Required<FakeAgentDescription>;
-  health: FakeHealth = { healthy: true, status: 'StatusOK', lastError: '' };
-  effectiveConfig: FakeConfigFiles = {};
-  remoteConfigStatus: FakeRemoteConfigStatus = { hash: '', status: 'UNSET', errorMessage: '' };
-  /** Bumped by every state change; a built message carries the version it reflects. */
-  version = 0;
-  #nextSeq = 0n;
-  #dirty = new Set<ReportPart>(ALL_PARTS);
-  #forced = false;
-  readonly #startedAt = nowNanos();
+  readonly #status: StatusReport;
+  readonly #startedAt = toLong(nowNanos());
+  #description: Required<FakeAgentDescription>;
+  #health: FakeHealth = { healthy: true, status: 'StatusOK', lastError: '' };
+  #effectiveConfig: FakeConfigFiles = {};
+  #remoteConfigStatus: FakeRemoteConfigStatus = { hash: '', status: 'UNSET', errorMessage: '' };
+  #version = 0;
 
   constructor(uid: Uint8Array, capabilities: bigint, description: Required<FakeAgentDescription>) {
-    this.uid = uid;
-    this.capabilities = capabilities;
-    this.description = description;
+    this.#description = description;
+    this.#status = new StatusReport(uid, capabilities, wireDescription(description));
+    this.#status.setHealth(this.#wireHealth());
+  }
+
+  /** Bumped by every state change; a built message carries the version it reflects. */
+  get version(): number {
+    return this.#version;
+  }
+
+  get uid(): Uint8Array {
+    return this.#status.uid;
+  }
+
+  set uid(uid: Uint8Array) {
+    this.#status.uid = uid;
+  }
+
+  get capabilities(): bigint {
+    return this.#status.capabilities;
+  }
+
+  get effectiveConfig(): FakeConfigFiles {
+    return this.#effectiveConfig;
+  }
+
+  get remoteConfigStatus(): FakeRemoteConfigStatus {
+    return this.#remoteConfigStatus;
   }
 
   /** The sequence number the last built message carried, or -1 before the first. */
   get lastSequenceNum(): bigint {
-    return this.#nextSeq - 1n;
+    return this.#status.lastSequenceNum;
   }
 
-  /** Marks a part changed so the next message carries it. */
-  markDirty(...parts: ReportPart[]): void {
-    for (const part of parts) this.#dirty.add(part);
-    this.version += 1;
+  /** Declares other capabilities; the next message goes out even when nothing else changed. */
+  setCapabilities(capabilities: bigint): void {
+    this.#status.setCapabilities(capabilities);
+    this.#status.requestHeartbeat();
+    this.#version += 1;
   }
 
-  /** Marks every part changed: the next message is a full report. */
+  setDescription(description: Required<FakeAgentDescription>): void {
+    this.#description = description;
+    this.#status.setDescription(wireDescription(description));
+    this.#version += 1;
+  }
+
+  setHealth(health: FakeHealth): void {
+    this.#health = health;
+    this.#status.setHealth(this.#wireHealth());
+    this.#version += 1;
+  }
+
+  setEffectiveConfig(files: FakeConfigFiles): void {
+    this.#effectiveConfig = files;
+    this.#status.setEffectiveConfig(Object.entries(files).map(([name, file]): ConfigFile => ({ name, contentType: file.contentType, body: file.body })));
+    // Sent again even when equal, as a test may wait for it.
+    this.#status.requeue(['effectiveConfig']);
+    this.#version += 1;
+  }
+
+  setRemoteConfigStatus(status: FakeRemoteConfigStatus): void {
+    this.#remoteConfigStatus = status;
+    this.#status.setRemoteConfigStatus({ hash: Buffer.from(status.hash, 'hex'), status: status.status, errorMessage: status.errorMessage });
+    this.#status.requeue(['remoteConfigStatus']);
+    this.#version += 1;
+  }
+
+  /** Every part is due: the next message is a full report (ReportFullState). */
   markAll(): void {
-    this.markDirty(...ALL_PARTS);
+    this.#status.markAll();
+    this.#version += 1;
   }
 
-  /** Makes the next message go out even when nothing else changed (e.g. new capabilities). */
-  touch(): void {
-    this.#forced = true;
-    this.version += 1;
+  /** A header-only message is due (a heartbeat). */
+  requestHeartbeat(): void {
+    this.#status.requestHeartbeat();
   }
 
   /** Puts back parts of a message that may not have arrived. */
   requeue(parts: readonly ReportPart[]): void {
-    for (const part of parts) this.#dirty.add(part);
+    this.#status.requeue(parts);
   }
 
-  /** True when some allowed part changed since it was last sent. */
   hasPending(): boolean {
-    return this.#forced || ALL_PARTS.some((part) => this.#dirty.has(part) && this.#allowed(part));
+    return this.#status.hasPending();
   }
 
-  setRemoteConfigStatus(status: FakeRemoteConfigStatus): void {
-    this.remoteConfigStatus = status;
-    this.markDirty('remoteConfigStatus');
+  /** The next AgentToServer (see {@link StatusReport.build}), with the state version it reflects. */
+  build(opts: { readonly full?: boolean; readonly disconnect?: boolean } = {}): BuiltReport {
+    return { ...this.#status.build(opts), version: this.#version };
   }
 
-  /**
-   * Builds the next AgentToServer: uid, sequence_num, capabilities, and every
-   * changed part the capabilities allow (all of them when `full`).
-   */
-  build(opts: { full?: boolean; disconnect?: boolean } = {}): BuiltReport {
-    if (opts.full) this.#dirty = new Set(ALL_PARTS);
-    const parts = ALL_PARTS.filter((part) => this.#dirty.has(part) && this.#allowed(part));
-    this.#dirty.clear();
-    this.#forced = false;
-    const message: IAgentToServer = {
-      instanceUid: this.uid,
-      sequenceNum: toLong(this.#nextSeq),
-      capabilities: toMask(this.capabilities),
-    };
-    this.#nextSeq += 1n;
-    for (const part of parts) this.#fill(message, part);
-    if (opts.disconnect) message.agentDisconnect = {};
-    return { message, parts, version: this.version };
-  }
-
-  #allowed(part: ReportPart): boolean {
-    const bit = PART_CAPABILITY[part];
-    return bit === undefined || hasCapability(this.capabilities, bit);
-  }
-
-  #fill(message: IAgentToServer, part: ReportPart): void {
-    switch (part) {
-      case 'description':
-        message.agentDescription = {
-          identifyingAttributes: attributes(this.description.identifying),
-          nonIdentifyingAttributes: attributes(this.description.nonIdentifying),
-        };
-        return;
-      case 'health':
-        message.health = { ...this.health, startTimeUnixNano: toLong(this.#startedAt), statusTimeUnixNano: toLong(nowNanos()) };
-        return;
-      case 'effectiveConfig':
-        message.effectiveConfig = { configMap: { configMap: configMapOf(this.effectiveConfig) } };
-        return;
-      case 'remoteConfigStatus':
-        message.remoteConfigStatus = {
-          lastRemoteConfigHash: Buffer.from(this.remoteConfigStatus.hash, 'hex'),
-          status: STATUS_VALUES[this.remoteConfigStatus.status],
-          errorMessage: this.remoteConfigStatus.errorMessage,
-        };
-        return;
-    }
+  #wireHealth(): opamp.IComponentHealth {
+    return { ...this.#health, startTimeUnixNano: this.#startedAt, statusTimeUnixNano: toLong(nowNanos()) };
   }
 }
 
-/** The wire form of a config. */
-export function configMapOf(files: FakeConfigFiles): Record<string, opamp.AgentConfigFile.$Properties> {
-  const map: Record<string, opamp.AgentConfigFile.$Properties> = {};
-  for (const [name, file] of Object.entries(files)) map[name] = { body: file.body, contentType: file.contentType };
-  return map;
+function wireDescription(description: Required<FakeAgentDescription>): opamp.IAgentDescription {
+  return {
+    identifyingAttributes: attributes(description.identifying),
+    nonIdentifyingAttributes: attributes(description.nonIdentifying),
+  };
 }
 
 /** The config carried by a decoded AgentConfigMap, copied out of the message buffer. */

@@ -48,7 +48,7 @@ export interface FakeAgentOptions {
   readonly applyConfig?: (files: FakeConfigFiles, hashHex: string) => Promise<void> | void;
   /** Upper bound on honoured retry_after / Retry-After waits, so tests stay fast. Default 1000 ms. */
   readonly maxRetryAfterMs?: number;
-  /** Reconnect backoff bounds; default 50 ms doubling to 2000 ms. */
+  /** Reconnect backoff bounds (full jitter: each delay uniform below a ceiling doubling from minMs to maxMs); default 50 → 2000 ms. */
   readonly reconnect?: { readonly minMs?: number; readonly maxMs?: number };
   /**
    * After a WebSocket reconnect, send only changed parts instead of the full

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ReplyAction } from '@shepherd/agent-transport';
 import {
   AgentCapabilities as AC,
   ServerToAgentFlags,
@@ -10,13 +11,11 @@ import {
   type BitMask,
   type ServerToAgent,
 } from '@shepherd/proto';
-import type { AgentDriver, ConnectErrorInfo, DisconnectInfo, DriverHost, ReplyVerdict } from './agent-driver.js';
-import { AgentReport, configFilesOf, type BuiltReport, type FakeHealth, type FakeRemoteConfigStatus } from './agent-report.js';
+import { AgentDriver, type ConnectErrorInfo, type DisconnectInfo, type DriverHost } from './agent-driver.js';
+import { AgentReport, configFilesOf, type FakeHealth, type FakeRemoteConfigStatus } from './agent-report.js';
 import { fakeAgentSettings, type FakeAgentDescription, type FakeAgentOptions, type FakeAgentSettings, type FakeConfigFiles } from './fake-agent-options.js';
-import { HttpDriver } from './http-driver.js';
 import { RemoteConfigApplier, type RemoteConfigOutcome } from './remote-config-applier.js';
 import { replyViolations, verdictOf } from './reply-checks.js';
-import { WsDriver } from './ws-driver.js';
 import { ChangeWatchers, type ChangeWaitOptions } from '../change-watchers.js';
 
 /** Events of a {@link FakeAgent}. */
@@ -37,8 +36,8 @@ function pushBounded<T>(list: T[], item: T, limit: number): void {
 }
 
 /**
- * An OpAMP agent for tests, over WebSocket or plain HTTP, built on
- * @shepherd/proto. It behaves like a real agent: sequence numbers from 0,
+ * An OpAMP agent for tests, over WebSocket or plain HTTP, on the reference
+ * agent's own transports and status report (@shepherd/agent-transport). It behaves like a real agent: sequence numbers from 0,
  * full state first and on ReportFullState, status compression afterwards,
  * heartbeats/polls, adopting a new_instance_uid, applying remote configs
  * (APPLYING → APPLIED/FAILED, then the effective config), honouring
@@ -79,7 +78,7 @@ export class FakeAgent extends EventEmitter<FakeAgentEvents> {
     this.settings = fakeAgentSettings(options);
     this.#report = new AgentReport(this.settings.instanceUid, this.settings.capabilities, this.settings.description);
     this.#knownUids.add(uidToString(this.settings.instanceUid));
-    this.#driver = this.settings.transport === 'websocket' ? new WsDriver(this.#driverHost()) : new HttpDriver(this.#driverHost());
+    this.#driver = new AgentDriver(this.#driverHost());
     this.#applier = new RemoteConfigApplier({
       report: this.#report,
       applyConfig: this.settings.applyConfig,
@@ -153,22 +152,19 @@ export class FakeAgent extends EventEmitter<FakeAgentEvents> {
 
   /** Changes the description; the next message carries it. */
   setDescription(description: FakeAgentDescription): void {
-    this.#report.description = { identifying: { ...description.identifying }, nonIdentifying: { ...(description.nonIdentifying ?? {}) } };
-    this.#report.markDirty('description');
+    this.#report.setDescription({ identifying: { ...description.identifying }, nonIdentifying: { ...(description.nonIdentifying ?? {}) } });
     this.#driver.kick();
   }
 
   /** Changes the reported health (sent when ReportsHealth is declared). */
   setHealth(health: FakeHealth): void {
-    this.#report.health = { ...health };
-    this.#report.markDirty('health');
+    this.#report.setHealth({ ...health });
     this.#driver.kick();
   }
 
   /** Declares other capabilities from the next message on (wire-facts §7.33). */
   setCapabilities(capabilities: BitMask): void {
-    this.#report.capabilities = BigInt.asUintN(64, toBigInt(capabilities));
-    this.#report.touch();
+    this.#report.setCapabilities(BigInt.asUintN(64, toBigInt(capabilities)));
     this.#driver.kick();
   }
 
@@ -197,8 +193,8 @@ export class FakeAgent extends EventEmitter<FakeAgentEvents> {
     return new Promise((resolve) => this.#deliveryWaiters.push({ version, resolve }));
   }
 
-  #onDelivered(built: BuiltReport): void {
-    this.#deliveredVersion = Math.max(this.#deliveredVersion, built.version);
+  #onDelivered(version: number): void {
+    this.#deliveredVersion = Math.max(this.#deliveredVersion, version);
     const ready = this.#deliveryWaiters.filter((w) => w.version <= this.#deliveredVersion);
     this.#deliveryWaiters = this.#deliveryWaiters.filter((w) => w.version > this.#deliveredVersion);
     for (const waiter of ready) waiter.resolve(true);
@@ -210,14 +206,14 @@ export class FakeAgent extends EventEmitter<FakeAgentEvents> {
     this.#changed();
   }
 
-  #handleReply(message: ServerToAgent): ReplyVerdict {
+  #handleReply(message: ServerToAgent): ReplyAction {
     pushBounded(this.received, message, this.settings.historyLimit);
     this.#receivedCount += 1;
     const problems = replyViolations(message, this.#knownUids);
     for (const problem of problems) pushBounded(this.violations, problem, this.settings.historyLimit);
     this.emit('message', message);
     const foreign = problems.some((p) => p.includes('is not this agent'));
-    const verdict = foreign ? ({ kind: 'ok' } as const) : verdictOf(message, this.settings.maxRetryAfterMs);
+    const verdict: ReplyAction = foreign ? { kind: 'ok' } : verdictOf(message, this.settings.maxRetryAfterMs);
     if (!foreign && verdict.kind === 'ok') this.#applyReply(message);
     this.#changed();
     return verdict;
@@ -254,15 +250,13 @@ export class FakeAgent extends EventEmitter<FakeAgentEvents> {
   #driverHost(): DriverHost {
     return {
       settings: this.settings,
+      report: this.#report,
       sendsHeartbeats: () => hasCapability(this.#report.capabilities, AC.AgentCapabilities_ReportsHeartbeat),
-      build: (opts) => this.#report.build(opts),
-      hasPending: () => this.#report.hasPending(),
-      requeue: (parts) => this.#report.requeue(parts),
-      onSent: (_built, bytes) => {
+      onSent: (bytes) => {
         pushBounded(this.sent, decodeAgentToServer(bytes), this.settings.historyLimit);
         this.#changed();
       },
-      onDelivered: (built) => this.#onDelivered(built),
+      onDelivered: (version) => this.#onDelivered(version),
       handleReply: (message) => this.#handleReply(message),
       onConnected: (endpoint) => {
         this.#connected = true;

@@ -80,8 +80,7 @@ export class RemoteConfigApplier {
     if (host.isStopped()) return;
     this.#lastDone = hash;
     if (errorMessage === undefined) {
-      host.report.effectiveConfig = files;
-      host.report.markDirty('effectiveConfig');
+      host.report.setEffectiveConfig(files);
     }
     const status = errorMessage === undefined ? 'APPLIED' : 'FAILED';
     host.report.setRemoteConfigStatus({ hash, status, errorMessage: errorMessage ?? '' });

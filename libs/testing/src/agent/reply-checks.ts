@@ -1,12 +1,5 @@
-import {
-  ServerCapabilities as SC,
-  ServerErrorResponseType as ET,
-  hasCapability,
-  toBigInt,
-  uidToString,
-  type ServerToAgent,
-} from '@shepherd/proto';
-import type { ReplyVerdict } from './agent-driver.js';
+import { retryInfoMs, type ReplyAction } from '@shepherd/agent-transport';
+import { ServerCapabilities as SC, ServerErrorResponseType as ET, hasCapability, uidToString, type ServerToAgent } from '@shepherd/proto';
 
 /** ServerToAgent fields 3..11, which must be empty when error_response is set (wire-facts §6.7). */
 const PAYLOAD_FIELDS = [
@@ -45,13 +38,14 @@ export function replyViolations(message: ServerToAgent, knownUids: ReadonlySet<s
   return problems;
 }
 
-/** How the agent must react to the reply's error_response (ok when there is none). */
-export function verdictOf(message: ServerToAgent, maxRetryAfterMs: number): ReplyVerdict {
+/**
+ * How the transport must react to the reply's error_response: Unavailable
+ * waits retry_info (capped at `maxRetryAfterMs`; backoff when absent or 0);
+ * anything else carries on (a BadRequest message is not retried).
+ */
+export function verdictOf(message: ServerToAgent, maxRetryAfterMs: number): ReplyAction {
   const error = message.errorResponse;
-  if (!error) return { kind: 'ok' };
-  if (error.type !== ET.ServerErrorResponseType_Unavailable) return { kind: 'bad-request' };
-  const nanos = error.retryInfo?.retryAfterNanoseconds;
-  if (nanos === undefined || nanos === null) return { kind: 'unavailable', retryAfterMs: undefined };
-  const ms = toBigInt(nanos) / 1_000_000n;
-  return { kind: 'unavailable', retryAfterMs: Number(ms < BigInt(maxRetryAfterMs) ? ms : BigInt(maxRetryAfterMs)) };
+  if (!error || error.type !== ET.ServerErrorResponseType_Unavailable) return { kind: 'ok' };
+  const ms = retryInfoMs(error.retryInfo?.retryAfterNanoseconds);
+  return { kind: 'unavailable', retryAfterMs: ms === undefined ? undefined : Math.min(ms, maxRetryAfterMs) };
 }

@@ -7,7 +7,7 @@ import {
   type IAgentToServer,
   type opamp,
 } from '@shepherd/proto';
-import type { ConfigFile } from './collector-port.js';
+import type { ConfigFile } from './config-file.js';
 
 /** The status sub-messages that are left out while unchanged (wire-facts §6.5). */
 export type ReportPart = 'description' | 'health' | 'effectiveConfig' | 'remoteConfigStatus';
@@ -51,18 +51,25 @@ export interface BuiltMessage {
  */
 export class StatusReport {
   uid: Uint8Array;
-  readonly capabilities: bigint;
+  #capabilities: bigint;
   #description: opamp.IAgentDescription;
   #health: opamp.IComponentHealth | undefined;
   #effectiveConfig: readonly ConfigFile[] = [];
   #remoteConfig: RemoteConfigState = { hash: new Uint8Array(), status: 'UNSET', errorMessage: '' };
   #nextSeq = 0n;
   readonly #dirty = new Set<ReportPart>(ALL_PARTS);
+  /** A message is due even though no part changed (new capabilities, a heartbeat). */
+  #headerDue = false;
 
   constructor(uid: Uint8Array, capabilities: bigint, description: opamp.IAgentDescription) {
     this.uid = uid;
-    this.capabilities = capabilities;
+    this.#capabilities = capabilities;
     this.#description = description;
+  }
+
+  /** The AgentCapabilities every message declares. */
+  get capabilities(): bigint {
+    return this.#capabilities;
   }
 
   get remoteConfigStatus(): RemoteConfigState {
@@ -72,6 +79,22 @@ export class StatusReport {
   /** sequence_num of the last built message; -1n before the first. */
   get lastSequenceNum(): bigint {
     return this.#nextSeq - 1n;
+  }
+
+  /**
+   * Declares other capabilities from the next message on; a message is due
+   * even when no part changed, since capabilities travel in every header
+   * (wire-facts §7.33). Parts they newly allow go out when next due.
+   */
+  setCapabilities(capabilities: bigint): void {
+    if (capabilities === this.#capabilities) return;
+    this.#capabilities = capabilities;
+    this.#headerDue = true;
+  }
+
+  /** Makes a message due even when nothing changed: it carries the header only (a heartbeat). */
+  requestHeartbeat(): void {
+    this.#headerDue = true;
   }
 
   setDescription(description: opamp.IAgentDescription): void {
@@ -110,9 +133,9 @@ export class StatusReport {
     for (const part of parts) this.#dirty.add(part);
   }
 
-  /** True when a part the capabilities allow changed since it was last sent. */
+  /** True when a part the capabilities allow changed since it was last sent, or a header-only message is due. */
   hasPending(): boolean {
-    return ALL_PARTS.some((part) => this.#dirty.has(part) && this.#allowed(part) && this.#has(part));
+    return this.#headerDue || ALL_PARTS.some((part) => this.#dirty.has(part) && this.#allowed(part) && this.#has(part));
   }
 
   /**
@@ -124,10 +147,11 @@ export class StatusReport {
     if (opts.full === true) this.markAll();
     const parts = ALL_PARTS.filter((part) => this.#dirty.has(part) && this.#allowed(part) && this.#has(part));
     for (const part of parts) this.#dirty.delete(part);
+    this.#headerDue = false;
     const message: IAgentToServer = {
       instanceUid: this.uid,
       sequenceNum: toLong(this.#nextSeq),
-      capabilities: toMask(this.capabilities),
+      capabilities: toMask(this.#capabilities),
     };
     this.#nextSeq += 1n;
     for (const part of parts) this.#fill(message, part);
@@ -137,7 +161,7 @@ export class StatusReport {
 
   #allowed(part: ReportPart): boolean {
     const bit = PART_CAPABILITY[part];
-    return bit === undefined || hasCapability(this.capabilities, bit);
+    return bit === undefined || hasCapability(this.#capabilities, bit);
   }
 
   /** Health before the first measurement is not reported at all rather than as empty. */

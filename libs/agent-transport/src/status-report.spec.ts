@@ -50,6 +50,25 @@ describe('StatusReport', () => {
     expect(unmeasured.build().message.health).toBeUndefined();
   });
 
+  it('sends a header-only message on request and when the capabilities change, which then gate the parts', () => {
+    const report = new StatusReport(newInstanceUid(), caps(), description);
+    report.setHealth({ healthy: true });
+    report.build();
+    expect(report.hasPending()).toBe(false);
+    report.requestHeartbeat();
+    expect(report.hasPending()).toBe(true);
+    expect(present(report.build().message)).toEqual(['capabilities', 'instanceUid', 'sequenceNum']);
+    expect(report.hasPending()).toBe(false);
+    report.setCapabilities(caps());
+    expect(report.hasPending()).toBe(false);
+    report.setCapabilities(ALL);
+    expect(report.capabilities).toBe(ALL);
+    // The parts withheld while their capability was off are still due, and now allowed.
+    const next = report.build();
+    expect(toBigInt(next.message.capabilities!)).toBe(ALL);
+    expect(present(next.message)).toEqual(['capabilities', 'effectiveConfig', 'health', 'instanceUid', 'remoteConfigStatus', 'sequenceNum']);
+  });
+
   it('sends the full state again after markAll, puts back lost parts, and adds agent_disconnect', () => {
     const report = new StatusReport(newInstanceUid(), ALL, description);
     report.build();

@@ -1,6 +1,6 @@
 import { toLong } from '@shepherd/proto';
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, retryAfterHeaderMs, retryInfoMs } from './retry-after.js';
+import { MAX_RETRY_AFTER_MS, boundedRetryAfterHeaderMs, retryAfterHeaderMs, retryInfoMs } from './retry-after.js';
 
 describe('retryAfterHeaderMs', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
@@ -19,6 +19,15 @@ describe('retryAfterHeaderMs', () => {
 
   it.each([undefined, '', '-5', '1.5', 'soon'])('gives undefined for %j (the caller backs off)', (value) => {
     expect(retryAfterHeaderMs(value, now)).toBeUndefined();
+  });
+});
+
+describe('boundedRetryAfterHeaderMs', () => {
+  it('applies the caller\'s tighter cap, and only the global one without it', () => {
+    expect(boundedRetryAfterHeaderMs('30', 1_000)).toBe(1_000);
+    expect(boundedRetryAfterHeaderMs('0', 1_000)).toBe(0);
+    expect(boundedRetryAfterHeaderMs('999999', undefined)).toBe(MAX_RETRY_AFTER_MS);
+    expect(boundedRetryAfterHeaderMs('soon', 1_000)).toBeUndefined();
   });
 });
 

@@ -1,10 +1,9 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { decodeServerToAgent, encodeAgentToServer, uidToString } from '@shepherd/proto';
-import { errorFields } from './agent-logger.js';
 import { FullJitterBackoff } from './full-jitter-backoff.js';
-import { MAX_MESSAGE_BYTES, type OpampTransport, type TransportHost, type TransportSettings } from './opamp-transport.js';
-import { retryAfterHeaderMs } from './retry-after.js';
+import { MAX_MESSAGE_BYTES, currentEndpoint, type OpampTransport, type TransportHost, type TransportSettings } from './opamp-transport.js';
+import { boundedRetryAfterHeaderMs } from './retry-after.js';
 import type { BuiltMessage } from './status-report.js';
 
 const CONTENT_TYPE = 'application/x-protobuf';
@@ -69,7 +68,7 @@ export class HttpTransport implements OpampTransport {
     if (this.#connected) {
       // Since spec v0.18.0+: the last request carries agent_disconnect so the server marks us offline at once.
       await this.#post(this.#host.build({ disconnect: true })).catch((err: unknown) => {
-        this.#settings.logger.warn(errorFields(err), 'could not send agent_disconnect');
+        this.#host.onConnectFailed({ error: err instanceof Error ? err : new Error(String(err)) });
       });
       this.#setConnected(false, 'agent stopping');
     }
@@ -116,30 +115,27 @@ export class HttpTransport implements OpampTransport {
   }
 
   async #post(built: BuiltMessage): Promise<Exchange> {
-    const body = encodeAgentToServer(built.message);
-    const res = await request(this.#settings.endpoint, {
+    const bytes = encodeAgentToServer(built.message);
+    const { gzip = false } = this.#settings;
+    const res = await request(currentEndpoint(this.#settings), {
       method: 'POST',
-      headers: {
-        ...this.#settings.headers,
-        'content-type': CONTENT_TYPE,
-        'opamp-instance-uid': uidToString(built.message.instanceUid as Uint8Array),
-      },
-      body,
+      headers: this.#headersFor(built),
+      body: gzip ? gzipSync(bytes) : bytes,
       dispatcher: this.#dispatcher,
       headersTimeout: EXCHANGE_TIMEOUT_MS,
       bodyTimeout: EXCHANGE_TIMEOUT_MS,
     });
-    this.#host.onSent(built.message);
+    this.#host.onSent(built.message, bytes);
     const status = res.statusCode;
     if (status !== 200) {
       await res.body.dump();
       if (status === 503 || status === 429) {
-        const retryAfterMs = retryAfterHeaderMs(res.headers['retry-after']);
+        const retryAfterMs = boundedRetryAfterHeaderMs(res.headers['retry-after'], this.#settings.maxRetryAfterMs);
         this.#host.onConnectFailed({ error: new HttpStatusError(status), status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
         return retryAfterMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs };
       }
       if (status === 413) {
-        this.#settings.logger.error({ bytes: body.length }, 'OpAMP server refused a message as too large (413): dropped, not retried');
+        this.#host.onProtocolError(`server answered 413 to a message of ${bytes.length} bytes: dropped, not retried`);
         return { kind: 'dropped' };
       }
       throw new HttpStatusError(status);
@@ -148,14 +144,28 @@ export class HttpTransport implements OpampTransport {
     return action.kind === 'unavailable' ? { kind: 'retry', ...(action.retryAfterMs === undefined ? {} : { retryAfterMs: action.retryAfterMs }) } : { kind: 'ok' };
   }
 
+  #headersFor(built: BuiltMessage): Record<string, string> {
+    const { headers, gzip = false, instanceUidHeader = true } = this.#settings;
+    return {
+      ...headers,
+      'content-type': CONTENT_TYPE,
+      ...(instanceUidHeader ? { 'opamp-instance-uid': uidToString(built.message.instanceUid as Uint8Array) } : {}),
+      ...(gzip ? { 'content-encoding': 'gzip', 'accept-encoding': 'gzip' } : {}),
+    };
+  }
+
   async #replyBytes(res: Awaited<ReturnType<typeof request>>): Promise<Uint8Array> {
     const length = Number(res.headers['content-length'] ?? 0);
     if (length > MAX_MESSAGE_BYTES) {
       await res.body.dump();
       throw new Error(`OpAMP reply of ${length} bytes exceeds the ${MAX_MESSAGE_BYTES}-byte limit`);
     }
+    const contentType = res.headers['content-type'];
+    if (contentType !== CONTENT_TYPE) this.#host.onProtocolError(`reply Content-Type is ${String(contentType)}, expected exactly ${CONTENT_TYPE}`);
     const raw = Buffer.from(await res.body.arrayBuffer());
-    // We never send Accept-Encoding, but a server may gzip anyway; being lenient costs nothing.
-    return res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw, { maxOutputLength: MAX_MESSAGE_BYTES }) : raw;
+    if (res.headers['content-encoding'] !== 'gzip') return raw;
+    // Read anyway (being lenient costs nothing), but an encoding we did not accept is the server's fault.
+    if (this.#settings.gzip !== true) this.#host.onProtocolError('server gzipped a reply the agent did not accept gzip for');
+    return gunzipSync(raw, { maxOutputLength: MAX_MESSAGE_BYTES });
   }
 }

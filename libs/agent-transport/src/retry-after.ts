@@ -21,6 +21,15 @@ export function retryAfterHeaderMs(value: string | readonly string[] | undefined
   return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 
+/**
+ * {@link retryAfterHeaderMs}, capped at `maxMs` too (a caller's tighter
+ * bound, e.g. a test agent's); undefined `maxMs` keeps {@link MAX_RETRY_AFTER_MS}.
+ */
+export function boundedRetryAfterHeaderMs(value: string | readonly string[] | undefined, maxMs: number | undefined): number | undefined {
+  const ms = retryAfterHeaderMs(value);
+  return ms === undefined || maxMs === undefined ? ms : Math.min(ms, maxMs);
+}
+
 /** The wait of `ServerErrorResponse.retry_info.retry_after_nanoseconds`, in ms, capped; undefined when 0 or absent. */
 export function retryInfoMs(nanos: Parameters<typeof toBigInt>[0] | null | undefined): number | undefined {
   if (nanos === null || nanos === undefined) return undefined;

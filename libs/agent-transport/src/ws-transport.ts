@@ -1,10 +1,9 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { WebSocket, type RawData } from 'ws';
 import { decodeServerToAgent, decodeWsFrame, encodeAgentToServer, encodeWsFrame } from '@shepherd/proto';
-import { errorFields } from './agent-logger.js';
 import { FullJitterBackoff } from './full-jitter-backoff.js';
-import { MAX_MESSAGE_BYTES, type OpampTransport, type TransportHost, type TransportSettings } from './opamp-transport.js';
-import { retryAfterHeaderMs } from './retry-after.js';
+import { MAX_MESSAGE_BYTES, currentEndpoint, type OpampTransport, type TransportHost, type TransportSettings } from './opamp-transport.js';
+import { boundedRetryAfterHeaderMs } from './retry-after.js';
 import type { BuiltMessage } from './status-report.js';
 
 /** How long stop() waits for the server's Close frame before dropping the socket. */
@@ -74,8 +73,8 @@ export class WsTransport implements OpampTransport {
   }
 
   #connect(): void {
-    const { endpoint, headers, tls } = this.#settings;
-    const ws = new WebSocket(endpoint, {
+    const { headers, tls } = this.#settings;
+    const ws = new WebSocket(currentEndpoint(this.#settings), {
       headers: { ...headers },
       perMessageDeflate: false,
       maxPayload: MAX_MESSAGE_BYTES,
@@ -102,7 +101,7 @@ export class WsTransport implements OpampTransport {
   /** The server answered the upgrade with an HTTP status: 401, or 503/429 with Retry-After (§6.7). */
   #onRefused(ws: WebSocket, req: ClientRequest, res: IncomingMessage): void {
     const status = res.statusCode ?? 0;
-    const retryAfterMs = status === 503 || status === 429 ? retryAfterHeaderMs(res.headers['retry-after']) : undefined;
+    const retryAfterMs = status === 503 || status === 429 ? boundedRetryAfterHeaderMs(res.headers['retry-after'], this.#settings.maxRetryAfterMs) : undefined;
     this.#retryAfterMs = retryAfterMs;
     res.resume();
     req.destroy();
@@ -125,7 +124,7 @@ export class WsTransport implements OpampTransport {
 
   #onMessage(data: RawData, isBinary: boolean): void {
     if (!isBinary) {
-      this.#settings.logger.warn({}, 'ignored a text WebSocket message: OpAMP uses binary messages only');
+      this.#host.onProtocolError('server sent a text WebSocket message; OpAMP uses binary messages only');
       return;
     }
     let action;
@@ -133,7 +132,7 @@ export class WsTransport implements OpampTransport {
       const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
       action = this.#host.onReply(decodeServerToAgent(decodeWsFrame(bytes, { allowLegacy: false })));
     } catch (err) {
-      this.#settings.logger.warn(errorFields(err), 'ignored an undecodable ServerToAgent');
+      this.#host.onProtocolError(`undecodable ServerToAgent: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     if (action.kind === 'unavailable') {
@@ -147,7 +146,7 @@ export class WsTransport implements OpampTransport {
     const wasOpen = this.#open;
     this.#open = false;
     clearInterval(this.#keepaliveTimer);
-    if (wasOpen) this.#host.onDisconnected(`WebSocket closed (${code}${reason === '' ? '' : ` ${reason}`})`);
+    if (wasOpen) this.#host.onDisconnected(`WebSocket closed (${code}${reason === '' ? '' : ` ${reason}`})`, { code, reason });
     if (this.#stopped) return;
     const retryAfter = this.#retryAfterMs;
     this.#retryAfterMs = undefined;
@@ -163,7 +162,7 @@ export class WsTransport implements OpampTransport {
       const ws = this.#ws;
       if (ws === undefined || !this.#open) return;
       if (this.#awaitingPong) {
-        this.#settings.logger.warn({}, 'OpAMP server did not answer a WebSocket ping: reconnecting');
+        this.#host.onProtocolError(`server did not answer a WebSocket ping within ${KEEPALIVE_MS} ms; reconnecting`);
         ws.terminate();
         return;
       }
@@ -178,9 +177,10 @@ export class WsTransport implements OpampTransport {
       this.#host.requeue(built.parts);
       return;
     }
-    ws.send(encodeWsFrame(encodeAgentToServer(built.message)), { binary: true }, (err) => {
+    const bytes = encodeAgentToServer(built.message);
+    ws.send(encodeWsFrame(bytes), { binary: true }, (err) => {
       if (err) this.#host.requeue(built.parts);
     });
-    this.#host.onSent(built.message);
+    this.#host.onSent(built.message, bytes);
   }
 }
