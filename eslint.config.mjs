@@ -43,8 +43,9 @@ export default [
         {
           patterns: [
             {
-              group: ['@shepherd/*/*'],
-              message: 'Import a lib through its public entry (@shepherd/<lib>), never a deep path.',
+              // `@shepherd/<lib>/testing` is a declared entry (package.json exports) for test support.
+              group: ['@shepherd/*/*', '!@shepherd/*/testing'],
+              message: 'Import a lib through its public entry (@shepherd/<lib>, or @shepherd/<lib>/testing in tests), never a deep path.',
             },
           ],
         },

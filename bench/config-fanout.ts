@@ -13,9 +13,9 @@
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { createConfigAdmin, parseSelector, startConfigService, type ConfigAdmin, type LabelSelector } from '@shepherd/config-service';
 import { generateSigningKey, signingKeyFromPem } from '@shepherd/config-signing';
+import { countingStore } from '@shepherd/store/testing';
 import { openEmbeddedEngines, openRealEngines } from './support/bench-engines.js';
 import { CleanupStack } from './support/cleanup-stack.js';
-import { countingStore } from './support/counting-store.js';
 import { countDeliveries } from './support/delivery-counter.js';
 import { parseFanoutArgs, type FanoutArgs } from './support/fanout-args.js';
 import { fanoutLog, type FanoutLog } from './support/fanout-log.js';

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { connectNatsBus, createInProcessBus, createTopology, type EventBus, type Topology } from '@shepherd/bus';
+import { deleteTopologyStreams, natsServerVersion } from '@shepherd/bus/testing';
 import { connectRedisOwnership, createMemoryOwnership, type OwnershipStore } from '@shepherd/ownership';
+import { deleteKeysWithPrefix, redisServerVersion } from '@shepherd/ownership/testing';
 import { connectPostgres, openPglite, type SqlStore } from '@shepherd/store';
+import { dropSchemaWith } from '@shepherd/store/testing';
 import { testEngines, uniqueName } from '@shepherd/testing';
-import { Redis } from 'ioredis';
 import type { CleanupStack } from './cleanup-stack.js';
 
 /** The engines one benchmark runs on, isolated from everything else on them. */
@@ -32,24 +32,11 @@ export interface BenchEngines {
 export async function openRealEngines(cleanup: CleanupStack): Promise<BenchEngines> {
   const name = uniqueName('bench');
   const topology = createTopology({ prefix: name });
-  const nc = await connect({ servers: testEngines.natsUrl, name: `${name}-admin`, timeout: 5_000 });
-  cleanup.add('close the NATS admin connection', () => nc.close());
-  cleanup.add('delete the NATS streams', async () => {
-    const jsm = await jetstreamManager(nc);
-    for (const stream of Object.values(topology.streams)) {
-      await jsm.streams.delete(stream.name).catch((err: Error) => {
-        if (!/not found/i.test(err.message)) throw err;
-      });
-    }
-  });
-  const redis = new Redis(testEngines.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  cleanup.add('close the Redis admin connection', () => redis.quit());
-  cleanup.add('delete the Redis keys', () => deleteRedisKeys(redis, `${name}:`));
+  cleanup.add('delete the NATS streams', () => deleteTopologyStreams(testEngines.natsUrl, name));
+  cleanup.add('delete the Redis keys', () => deleteKeysWithPrefix(testEngines.redisUrl, `${name}:`));
   const store = await connectPostgres({ url: testEngines.databaseUrl, schema: name });
   cleanup.add('close the PostgreSQL store', () => store.close());
-  // The name comes from uniqueName: a plain lower-case identifier, safe to quote.
-  cleanup.add(`drop schema ${name}`, () => store.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`));
+  cleanup.add(`drop schema ${name}`, () => dropSchemaWith(store, name));
   await store.migrate();
   const bus = await connectNatsBus({ servers: testEngines.natsUrl, name: `${name}-config-service` });
   cleanup.add('close the service bus', () => bus.close());
@@ -58,9 +45,8 @@ export async function openRealEngines(cleanup: CleanupStack): Promise<BenchEngin
   const ownership = await connectRedisOwnership({ url: testEngines.redisUrl, keyPrefix: `${name}:` });
   cleanup.add('close the ownership store', () => ownership.close());
   const pg = await store.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-  const redisInfo = await redis.info('server');
-  const redisVersion = /redis_version:(\S+)/.exec(redisInfo)?.[1] ?? '?';
-  const versions = `PostgreSQL ${pg.rows[0]?.v ?? '?'}, NATS ${nc.info?.version ?? '?'} (JetStream), Redis ${redisVersion}`;
+  const [natsVersion, redisVersion] = await Promise.all([natsServerVersion(testEngines.natsUrl), redisServerVersion(testEngines.redisUrl)]);
+  const versions = `PostgreSQL ${pg.rows[0]?.v ?? '?'}, NATS ${natsVersion} (JetStream), Redis ${redisVersion}`;
   return Object.freeze({ versions, store, bus, gatewayBus, ownership, topology });
 }
 
@@ -78,13 +64,4 @@ export async function openEmbeddedEngines(cleanup: CleanupStack): Promise<BenchE
   const pg = await store.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   const versions = `PGlite (PostgreSQL ${pg.rows[0]?.v ?? '?'}), in-process bus, in-memory ownership`;
   return Object.freeze({ versions, store, bus, gatewayBus: bus, ownership, topology: createTopology({ prefix: uniqueName('bench') }) });
-}
-
-async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

@@ -1,5 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import type { QueryResult, SqlExecutor, SqlStore } from '@shepherd/store';
+import type { CountingStore } from '@shepherd/store/testing';
 
 /** Statements of one kind seen in the measured window. */
 export interface StatementTally {
@@ -15,14 +14,6 @@ export interface StoreTally {
   readonly statements: number;
   readonly transactions: number;
   readonly byKind: readonly StatementTally[];
-}
-
-/** A store that counts and times the statements and transactions run through it. */
-export interface CountingStore {
-  readonly store: SqlStore;
-  /** Starts a new window. */
-  reset(): void;
-  tally(): StoreTally;
 }
 
 // Names for the statements of a fan-out; anything else is named by its first words.
@@ -43,45 +34,17 @@ function kindOf(sql: string): string {
   return sql.trim().replace(/\s+/g, ' ').slice(0, 40);
 }
 
-/** Wraps `inner`; every statement (also inside transactions) is counted by kind and timed. */
-export function countingStore(inner: SqlStore): CountingStore {
-  let kinds = new Map<string, { count: number; totalMs: number }>();
-  let transactions = 0;
-  const counted = (executor: SqlExecutor): SqlExecutor => ({
-    async query<R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const kind = kindOf(sql);
-      const started = performance.now();
-      try {
-        return await executor.query<R>(sql, params);
-      } finally {
-        const entry = kinds.get(kind) ?? { count: 0, totalMs: 0 };
-        entry.count += 1;
-        entry.totalMs += performance.now() - started;
-        kinds.set(kind, entry);
-      }
-    },
-  });
-  const store: SqlStore = {
-    ...counted(inner),
-    transaction: (fn, opts) => {
-      transactions += 1;
-      return inner.transaction((tx) => fn(counted(tx)), opts);
-    },
-    migrate: (dir) => inner.migrate(dir),
-    close: () => inner.close(),
-    get dialect() {
-      return inner.dialect;
-    },
-  };
-  return {
-    store,
-    reset() {
-      kinds = new Map();
-      transactions = 0;
-    },
-    tally() {
-      const byKind = [...kinds].map(([kind, { count, totalMs }]) => ({ kind, count, totalMs })).sort((a, b) => b.totalMs - a.totalMs);
-      return { statements: byKind.reduce((sum, k) => sum + k.count, 0), transactions, byKind };
-    },
-  };
+/** The finished statements `counting` recorded since its last reset, by kind, slowest kind first. */
+export function tallyStatements(counting: CountingStore): StoreTally {
+  const kinds = new Map<string, { count: number; totalMs: number }>();
+  for (const { sql, ms } of counting.records) {
+    if (ms === undefined) continue;
+    const kind = kindOf(sql);
+    const entry = kinds.get(kind) ?? { count: 0, totalMs: 0 };
+    entry.count += 1;
+    entry.totalMs += ms;
+    kinds.set(kind, entry);
+  }
+  const byKind = [...kinds].map(([kind, { count, totalMs }]) => ({ kind, count, totalMs })).sort((a, b) => b.totalMs - a.totalMs);
+  return { statements: byKind.reduce((sum, k) => sum + k.count, 0), transactions: counting.transactions, byKind };
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ConfigAdmin, LabelSelector } from '@shepherd/config-service';
-import type { CountingStore, StatementTally } from './counting-store.js';
+import type { CountingStore } from '@shepherd/store/testing';
+import { tallyStatements, type StatementTally } from './counting-store.js';
 import type { DeliveryCounter } from './delivery-counter.js';
 import type { FanoutLog } from './fanout-log.js';
 import { BENCH_TENANT } from './seed-fleet.js';
@@ -106,7 +107,7 @@ export async function runOnce(ctx: RunContext, scenario: Scenario, tag: string):
   const apiMs = performance.now() - started;
   const arrivals = await ctx.deliveries.waitFor(`config:${created.configHash}`, scenario.expected, ctx.runTimeoutMs);
   const end = await ctx.log.waitForEnd(created.assignmentId, ctx.runTimeoutMs);
-  const tally = ctx.store.tally();
+  const tally = tallyStatements(ctx.store);
   if (end.offered !== scenario.expected) {
     throw new Error(`${scenario.name}: the service offered ${end.offered} agents, ${scenario.expected} expected`);
   }

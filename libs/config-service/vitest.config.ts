@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     // Builds one migrated PGlite cluster per run; each test file opens a copy of it.
-    globalSetup: ['src/pglite-template.test-helpers.ts'],
+    globalSetup: ['@shepherd/store/pglite-template'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

@@ -15,11 +15,4 @@ export const silentLogger: BusLogger = Object.freeze({
   error: () => undefined,
 });
 
-/** A loggable view of a thrown value. */
-export function errorFields(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { err: { name: err.name, message: err.message, ...(code === undefined ? {} : { code }) } };
-  }
-  return { err: String(err) };
-}
+export { errorFields } from '@shepherd/errors';

@@ -6,11 +6,4 @@ export interface ServiceLogger {
   error(obj: Record<string, unknown>, msg: string): void;
 }
 
-/** A loggable view of a thrown value (name, message and stable code; never a cause chain). */
-export function errorFields(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return { err: { name: err.name, message: err.message, ...(code === undefined ? {} : { code }) } };
-  }
-  return { err: String(err) };
-}
+export { errorFields } from '@shepherd/errors';

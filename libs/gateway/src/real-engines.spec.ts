@@ -1,8 +1,7 @@
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
 import { connectNatsBus, createTopology, type BusConsumer, type EventBus } from '@shepherd/bus';
+import { deleteTopologyStreams } from '@shepherd/bus/testing';
 import { connectRedisOwnership, type OwnershipStore } from '@shepherd/ownership';
+import { deleteKeysWithPrefix } from '@shepherd/ownership/testing';
 import {
   ConnectionEventKind,
   DeliveryKind,
@@ -13,40 +12,16 @@ import {
   uidToString,
 } from '@shepherd/proto';
 import { testEngines, uniqueName, waitFor } from '@shepherd/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './gateway.test-helpers.js';
 import { WsTestAgent, describeAgent, newUid } from './ws-agent.test-helpers.js';
 
 const marker = uniqueName('gwe');
 const keyPrefix = `${marker}:`;
-let redis: Redis;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-
-beforeAll(async () => {
-  redis = new Redis(testEngines.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect().catch((err: Error) => {
-    throw new Error(`these tests need Redis at ${testEngines.redisUrl} (TEST_REDIS_URL): ${err.message}`);
-  });
-  nc = await connect({ servers: testEngines.natsUrl, name: 'gateway-tests-admin', timeout: 2_000 }).catch((err: Error) => {
-    throw new Error(`these tests need NATS with JetStream at ${testEngines.natsUrl} (TEST_NATS_URL): ${err.message}`);
-  });
-  jsm = await jetstreamManager(nc);
-});
 
 afterAll(async () => {
-  if (jsm !== undefined) for await (const name of jsm.streams.names()) if (name.includes(marker)) await jsm.streams.delete(name);
-  await nc?.close();
-  if (redis !== undefined) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    await redis.quit();
-  }
+  await deleteTopologyStreams(testEngines.natsUrl, marker);
+  await deleteKeysWithPrefix(testEngines.redisUrl, keyPrefix);
 });
 
 describe('gateway on NATS JetStream and Redis', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OwnershipConfigError, OwnershipUnavailableError } from '../errors.js';
 import { ownershipContract } from '../ownership.contract.js';
 import type { OwnershipStore } from '../ownership-store.js';
+import { deleteKeysWithPrefix } from '../testing/redis-cleanup.js';
 import { connectRedisOwnership } from './redis-ownership-store.js';
 import { closedPort, startSilentServer, startTcpProxy } from './tcp-proxy.test-helpers.js';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const prefix of new Set(prefixes.values())) await deleteKeys(prefix);
+  for (const prefix of new Set(prefixes.values())) await deleteKeysWithPrefix(redisUrl, prefix);
   await admin.quit();
 });
 
@@ -28,15 +29,6 @@ async function openWithPrefix(keyPrefix: string): Promise<OwnershipStore> {
   const store = await connectRedisOwnership({ url: redisUrl, keyPrefix });
   prefixes.set(store, keyPrefix);
   return store;
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await admin.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StatementTimeoutError, StoreConfigError, StoreUnavailableError } from '../errors.js';
 import type { SqlStore } from '../sql-store.js';
 import { describeSqlStoreContract } from '../store.contract.js';
+import { dropSchemaWith } from '../testing/drop-schema.js';
 import { type PostgresStoreOptions, connectPostgres } from './postgres-store.js';
 
 const url = testEngines.databaseUrl;
@@ -26,7 +27,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()));
-  for (const schema of schemas.splice(0)) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  for (const schema of schemas.splice(0)) await dropSchemaWith(admin, schema);
 });
 
 afterAll(async () => {

@@ -1,0 +1,5 @@
+/**
+ * @shepherd/bus/testing: clean-up for tests and benchmarks that use NATS JetStream under a
+ * subject prefix of their own. Never imported by production code.
+ */
+export { deleteTopologyStreams, natsServerVersion } from './nats-cleanup.js';
