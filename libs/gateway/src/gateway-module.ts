@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AUTH_ENV, defineModule, sharedAuthenticator } from '@shepherd/bootstrap';
+import { connectionCapacity } from './connection-capacity.js';
 import { startGateway } from './start-gateway.js';
 
 /** The documented GATEWAY_ID default: host name plus a random suffix, within 1-128 of [A-Za-z0-9_-]. */
@@ -32,12 +33,19 @@ export const gatewayModule = defineModule({
   ],
   async start(ctx) {
     const { config, logger, shutdown, metrics, backends, topology } = ctx;
+    const capacity = connectionCapacity(config.opampMaxConnections);
+    if (capacity.limitedByOpenFiles) {
+      logger.warn(
+        { configured: config.opampMaxConnections, openFileLimit: capacity.openFileLimit, maxConnections: capacity.maxConnections },
+        'OPAMP_MAX_CONNECTIONS lowered to fit the open-file limit (raise `ulimit -n` to hold more)',
+      );
+    }
     const gateway = await startGateway({
       host: config.opampHost,
       port: config.opampPort,
       path: config.opampPath,
       maxMessageBytes: config.opampMaxMessageBytes,
-      maxConnections: config.opampMaxConnections,
+      maxConnections: capacity.maxConnections,
       retryAfterSeconds: config.opampRetryAfterSeconds,
       pingIntervalMs: config.opampPingIntervalMs,
       ownershipTtlMs: config.ownershipTtlMs,

@@ -202,7 +202,8 @@ export const ENV_CATALOGUE = defineCatalogue({
   OPAMP_MAX_CONNECTIONS: {
     schema: integer(1, 10_000_000),
     default: '100000',
-    description: 'Most concurrent WebSocket agents one gateway holds; beyond it new agents get HTTP 503 with Retry-After.',
+    description:
+      'Most concurrent WebSocket agents one gateway holds; beyond it new agents get HTTP 503 with Retry-After. Lowered at start-up to the open-file limit (`ulimit -n`) minus 256.',
     secret: false,
     group: 'gateway',
   },
