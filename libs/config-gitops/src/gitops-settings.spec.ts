@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from './duration.js';
 import { GitopsSettingsError } from './errors.js';
-import { parseGitopsSettings, type RawGitopsSettings } from './gitops-settings.js';
+import { SETTING_ENV_NAMES, parseGitopsSettings, type RawGitopsSettings } from './gitops-settings.js';
 
 const env = (values: Record<string, unknown>): RawGitopsSettings => {
-  const keys: Record<string, string> = {
-    repository: 'GITOPS_REPOSITORY',
-    branch: 'GITOPS_BRANCH',
-    path: 'GITOPS_PATH',
-    syncInterval: 'GITOPS_SYNC_INTERVAL',
-    authType: 'GITOPS_AUTH',
-    tokenFile: 'GITOPS_TOKEN_FILE',
-    sshKeyFile: 'GITOPS_SSH_KEY_FILE',
-    tenant: 'GITOPS_TENANT',
-  };
+  const keys: Record<string, string> = SETTING_ENV_NAMES;
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, key: keys[name] ?? name }]));
 };
 

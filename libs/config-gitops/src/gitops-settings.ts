@@ -101,7 +101,7 @@ export function parseGitopsSettings(raw: RawGitopsSettings): GitopsSettings {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = issue.path[0] as SettingName | undefined;
-      const key = name === undefined ? 'GitOps settings' : (raw[name]?.key ?? DEFAULT_KEYS[name]);
+      const key = name === undefined ? 'GitOps settings' : (raw[name]?.key ?? SETTING_ENV_NAMES[name]);
       return `${key} ${issue.code === 'invalid_type' && raw[name as SettingName] === undefined ? 'must be set' : issue.message}`;
     });
     throw new GitopsSettingsError(`invalid GitOps settings: ${problems.join('; ')}`);
@@ -109,7 +109,8 @@ export function parseGitopsSettings(raw: RawGitopsSettings): GitopsSettings {
   return freezeSettings(result.data);
 }
 
-const DEFAULT_KEYS: Readonly<Record<SettingName, string>> = {
+/** The environment variable of each setting; errors name it when the setting came from nowhere else. */
+export const SETTING_ENV_NAMES = Object.freeze({
   repository: 'GITOPS_REPOSITORY',
   branch: 'GITOPS_BRANCH',
   path: 'GITOPS_PATH',
@@ -119,7 +120,7 @@ const DEFAULT_KEYS: Readonly<Record<SettingName, string>> = {
   sshKeyFile: 'GITOPS_SSH_KEY_FILE',
   knownHostsFile: 'GITOPS_SSH_KNOWN_HOSTS_FILE',
   tenant: 'GITOPS_TENANT',
-};
+} as const satisfies Record<SettingName, `GITOPS_${string}`>);
 
 interface AuthFiles {
   readonly tokenFile?: string | undefined;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { GitopsSettingsError } from './errors.js';
-import { parseGitopsSettings, type GitopsSettings, type RawGitopsSettings, type SettingName } from './gitops-settings.js';
+import { SETTING_ENV_NAMES, parseGitopsSettings, type GitopsSettings, type RawGitopsSettings, type SettingName } from './gitops-settings.js';
 
 /** The environment variables the GitOps source reads (values already trimmed; unset = undefined). */
 export const GITOPS_ENV = [
@@ -22,17 +22,7 @@ export type GitopsEnvName = (typeof GITOPS_ENV)[number];
 /** Values of {@link GITOPS_ENV}; `undefined` when unset. */
 export type GitopsEnv = Readonly<Partial<Record<GitopsEnvName, string | undefined>>>;
 
-const ENV_OF: Readonly<Record<SettingName, GitopsEnvName>> = {
-  repository: 'GITOPS_REPOSITORY',
-  branch: 'GITOPS_BRANCH',
-  path: 'GITOPS_PATH',
-  syncInterval: 'GITOPS_SYNC_INTERVAL',
-  authType: 'GITOPS_AUTH',
-  tokenFile: 'GITOPS_TOKEN_FILE',
-  sshKeyFile: 'GITOPS_SSH_KEY_FILE',
-  knownHostsFile: 'GITOPS_SSH_KNOWN_HOSTS_FILE',
-  tenant: 'GITOPS_TENANT',
-};
+const ENV_OF: Readonly<Record<SettingName, GitopsEnvName>> = SETTING_ENV_NAMES;
 
 // Where each setting sits in the seed §7.1 server YAML, under server.config_store.git.
 const YAML_OF: Readonly<Record<SettingName, readonly string[]>> = {
