@@ -40,9 +40,10 @@ describe('WsTransport extension points', () => {
     const host = recordingHost();
     host.onRetryScheduled = () => void (index = Math.min(index + 1, 1));
     started(new WsTransport(host, specSettings({ endpoint: () => endpoints[index]! })));
-    await until(() => expect(host.disconnects).toHaveLength(1));
+    // The endpoint closes every connection, so the transport goes on reconnecting: look at the first round.
+    await until(() => expect(host.disconnects.length).toBeGreaterThanOrEqual(1));
     expect(host.failures[0]!.error.message).toMatch(/ECONNREFUSED/);
-    expect(host.connected).toHaveLength(1);
+    expect(host.connected.length).toBeGreaterThanOrEqual(1);
     expect(host.disconnects[0]).toEqual({ reason: 'WebSocket closed (4000 bye)', close: { code: 4000, reason: 'bye' } });
     expect(toBigInt(host.sent[0]!.sequenceNum)).toBe(0n);
     expect(uidToString(host.sent[0]!.instanceUid)).toBe(uidToString(host.report.uid));
