@@ -18,6 +18,7 @@ import { createInventoryRepository, type InventoryRepository } from './inventory
 import { KeyedSerializer } from './keyed-serializer.js';
 import { createLivenessWriter } from './liveness-writer.js';
 import type { SigningKey } from '@shepherd/config-signing';
+import { ReconcileMemo } from './reconcile-memo.js';
 import { createReconciler, type Reconciler } from './reconciler.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
@@ -45,6 +46,13 @@ export interface ConfigServiceOptions {
   readonly livenessFlushIntervalMs?: number;
   /** Most agents with a liveness write pending; beyond it the oldest are dropped (default 50 000). */
   readonly livenessMaxPending?: number;
+  /**
+   * CONFIG_HEAL_INTERVAL_MS: a report that cannot change an agent's decision is answered from
+   * memory when the agent's view was read less than this long ago and no config change was
+   * handled since (default 300 000; 0 reads the store on every report). Bounds how long a change
+   * this process did not see (another replica's, or one whose event was lost) goes unnoticed.
+   */
+  readonly healIntervalMs?: number;
   /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
   readonly now?: () => number;
   /** Signs every offered config (docs/config-signing.md); unsigned when absent. */
@@ -68,7 +76,8 @@ export interface ConfigService {
  * Agent events of one agent are handled one at a time in arrival order; a message that cannot be
  * decoded is logged and acked (never redelivered); any other failure naks it for redelivery.
  * Each message updates the inventory (writing only what changed), records RemoteConfigStatus
- * per agent and hash, and offers the target config to the owning gateway when needed. Each
+ * per agent and hash, and offers the target config to the owning gateway when needed (deciding
+ * from a memo of the agent's view while it is valid, see `healIntervalMs`, else from the store). Each
  * config-changed event reconciles the matching online agents in batches of `fanoutBatch`.
  * @throws ConfigServiceOptionsError for out-of-range options; bus errors from creating the
  *   streams or consumers propagate
@@ -103,6 +112,7 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
     now,
     metrics,
     signingKey: options.signingKey,
+    memo: new ReconcileMemo({ maxEntries: options.inventoryCacheSize ?? 200_000, maxAgeMs: settings.healIntervalMs, now }),
   });
   const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now });
   const consumers: BusConsumer[] = [];
@@ -190,12 +200,21 @@ function configEventHandler(deps: {
       deps.logger.warn({ ...errorFields(err), subject: msg.subject, streamSequence: msg.streamSequence }, 'malformed config event acked without processing');
       return;
     }
+    deps.reconciler.configChanged();
     const result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch);
     deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...result }, 'config change reconciled');
   };
 }
 
-function validate(options: ConfigServiceOptions): { resendAfterMs: number; fanoutBatch: number; maxInFlight: number; lastSeenIntervalMs: number } {
+interface Settings {
+  readonly resendAfterMs: number;
+  readonly fanoutBatch: number;
+  readonly maxInFlight: number;
+  readonly lastSeenIntervalMs: number;
+  readonly healIntervalMs: number;
+}
+
+function validate(options: ConfigServiceOptions): Settings {
   const int = (name: string, value: unknown, min: number, max: number): number => {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
       throw new ConfigServiceOptionsError(`${name} must be an integer in ${min}..${max}, got ${String(value)}`);
@@ -210,5 +229,6 @@ function validate(options: ConfigServiceOptions): { resendAfterMs: number; fanou
     fanoutBatch: int('fanoutBatch', options.fanoutBatch, 1, 100_000),
     maxInFlight: int('maxInFlight', options.maxInFlight ?? 16, 1, 1024),
     lastSeenIntervalMs: int('lastSeenIntervalMs', options.lastSeenIntervalMs ?? 30_000, 0, 86_400_000),
+    healIntervalMs: int('healIntervalMs', options.healIntervalMs ?? 300_000, 0, 86_400_000),
   });
 }

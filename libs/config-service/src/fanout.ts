@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@shepherd/store';
 import type { ConfigChangedEvent } from './config-changed-event.js';
 import { loadOnlineBatch } from './config-state-repository.js';
-import type { ReconcileOutcome, Reconciler } from './reconciler.js';
+import type { Reconciler } from './reconciler.js';
 
 /** Totals of one fan-out. */
 export interface FanoutResult {
@@ -27,9 +27,8 @@ export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: 
   let batches = 0;
   for (;;) {
     const target = event.instanceUid === undefined ? { selector: event.selector } : { instanceUid: event.instanceUid };
-    const views = await loadOnlineBatch(store, event.tenantId, target, after, batchSize);
+    const { views, outcomes } = await reconciler.reconcileBatch(() => loadOnlineBatch(store, event.tenantId, target, after, batchSize));
     if (views.length === 0) break;
-    const outcomes: ReconcileOutcome[] = await reconciler.reconcileBatch(views);
     agents += views.length;
     offered += outcomes.filter((outcome) => outcome === 'offered').length;
     batches += 1;

@@ -17,6 +17,7 @@ import type { ConfigVersion, ConfigVersionCache } from './config-versions.js';
 import { signConfig, type SignatureEntry, type SigningKey } from '@shepherd/config-signing';
 import { remoteConfigDelivery, reportFullStateDelivery } from './deliveries.js';
 import { type OfferDecision, decideOffer } from './offer-decision.js';
+import { ReconcileMemo } from './reconcile-memo.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
 import { NO_METRICS, type ServiceMetrics } from './service-metrics.js';
 
@@ -36,6 +37,8 @@ export interface ReconcilerOptions {
   readonly metrics?: ServiceMetrics;
   /** Signs every offered config when set. */
   readonly signingKey?: SigningKey | undefined;
+  /** Answers reports that cannot change the decision without a store read; none (every report reads) when absent. */
+  readonly memo?: ReconcileMemo;
 }
 
 /** Compares agents with their target config and sends RemoteConfig offers to their gateways. */
@@ -48,8 +51,16 @@ export interface Reconciler {
   onMessage(agent: AgentSnapshot, message: AgentToServer): Promise<ReconcileOutcome>;
   /** After a CONNECTED event at `at`: forgets offers made before it, then reconciles the agent. */
   onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome>;
-  /** Reconciles a batch of agents with one owner lookup and one offer-recording statement. */
-  reconcileBatch(views: readonly ReconcileView[]): Promise<ReconcileOutcome[]>;
+  /**
+   * Reconciles the batch of agents `load` reads, with one owner lookup and one offer-recording
+   * statement; returns the views with their outcomes.
+   */
+  reconcileBatch(load: () => Promise<readonly ReconcileView[]>): Promise<{ views: readonly ReconcileView[]; outcomes: ReconcileOutcome[] }>;
+  /**
+   * A config change was committed and is about to be fanned out: views read before now may
+   * name an outdated target. Call before the fan-out reads.
+   */
+  configChanged(): void;
 }
 
 /** Creates a reconciler; store and bus errors propagate to the caller (the consumer naks). */
@@ -57,9 +68,20 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const { store, ownership, logger, now } = options;
   const metrics = options.metrics ?? NO_METRICS;
   const deliver = createDeliverer(options);
+  const memo = options.memo ?? new ReconcileMemo({ maxEntries: 1, maxAgeMs: 0, now });
 
-  async function reconcileOne(uid: string): Promise<ReconcileOutcome> {
-    const view = await loadReconcileView(store, uid);
+  async function viewOf(agent: AgentSnapshot): Promise<ReconcileView | undefined> {
+    const remembered = memo.view(agent);
+    metrics.viewRead(remembered === undefined ? 'store' : 'memo');
+    if (remembered !== undefined) return remembered;
+    const ticket = memo.ticket();
+    const view = await loadReconcileView(store, agent.instanceUid);
+    if (view !== undefined) memo.remember(view, ticket);
+    return view;
+  }
+
+  async function reconcileOne(agent: AgentSnapshot): Promise<ReconcileOutcome> {
+    const view = await viewOf(agent);
     if (view === undefined) return count('offline');
     if (view.connected && !view.described) return count(await requestFullState(view));
     const [outcome] = await reconcileViews([view], async (uids) => {
@@ -96,6 +118,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       return decision === 'offer' ? deliver.offer(view, owners.get(view.instanceUid), offers, at, targets) : decision;
     });
     await recordOffers(store, offers, new Date(at));
+    memo.offersRecorded(offers, at);
     outcomes.forEach(count);
     return outcomes;
   }
@@ -107,24 +130,36 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   return Object.freeze({
     async onMessage(agent: AgentSnapshot, message: AgentToServer): Promise<ReconcileOutcome> {
+      // A description may carry new labels, hence a new target.
+      if (message.agentDescription) memo.forget(agent.instanceUid);
       if (message.remoteConfigStatus) {
-        await recordRemoteConfigStatus(store, agent.instanceUid, remoteConfigStatusRecord(message.remoteConfigStatus), new Date(now()));
+        const status = remoteConfigStatusRecord(message.remoteConfigStatus);
+        await recordRemoteConfigStatus(store, agent.instanceUid, status, new Date(now()));
+        memo.statusRecorded(agent.instanceUid, status);
       }
       if (!agent.connected) return count('offline');
       const accepts = hasCapability(agent.capabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig);
       // A heartbeat of an agent that takes no remote config and is fully described needs no read at all.
       if (!accepts && agent.described) return count('not-accepting');
-      return reconcileOne(agent.instanceUid);
+      return reconcileOne(agent);
     },
 
     async onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome> {
+      memo.forget(agent.instanceUid);
       await clearOfferBefore(store, agent.instanceUid, at);
       if (!agent.described) return count('undescribed');
-      return reconcileOne(agent.instanceUid);
+      return reconcileOne(agent);
     },
 
-    reconcileBatch(views: readonly ReconcileView[]): Promise<ReconcileOutcome[]> {
-      return reconcileViews(views, (uids) => ownership.owners(uids));
+    async reconcileBatch(load: () => Promise<readonly ReconcileView[]>): Promise<{ views: readonly ReconcileView[]; outcomes: ReconcileOutcome[] }> {
+      const ticket = memo.ticket();
+      const views = await load();
+      for (const view of views) memo.remember(view, ticket);
+      return { views, outcomes: await reconcileViews(views, (uids) => ownership.owners(uids)) };
+    },
+
+    configChanged(): void {
+      memo.configChanged();
     },
   });
 }

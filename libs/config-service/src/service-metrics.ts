@@ -5,6 +5,8 @@ import type { LivenessMetrics } from './liveness-writer.js';
 export interface ServiceMetrics extends LivenessMetrics {
   /** Outcome of each reconciliation (offered, up-to-date, recently-offered, ...). */
   reconciled(outcome: string): void;
+  /** Where a report's reconcile view came from: the memo (no store read) or the store. */
+  viewRead(source: 'memo' | 'store'): void;
   /** Messages acked without processing because they could not be decoded. */
   malformed(kind: 'agent-message' | 'connection-event' | 'config-event'): void;
 }
@@ -12,6 +14,7 @@ export interface ServiceMetrics extends LivenessMetrics {
 /** Metrics that go nowhere, for when no registry is given. */
 export const NO_METRICS: ServiceMetrics = Object.freeze({
   reconciled: () => undefined,
+  viewRead: () => undefined,
   malformed: () => undefined,
   liveness: () => undefined,
   livenessFlush: () => undefined,
@@ -19,13 +22,15 @@ export const NO_METRICS: ServiceMetrics = Object.freeze({
 
 /**
  * Registers (or reuses, when already registered on `registry`) the config-service counters:
- * `shepherd_config_reconciliations_total{outcome}`, `shepherd_config_malformed_messages_total{kind}`,
+ * `shepherd_config_reconciliations_total{outcome}`, `shepherd_config_reconcile_views_total{source}`
+ * (memo, store), `shepherd_config_malformed_messages_total{kind}`,
  * `shepherd_config_liveness_updates_total{outcome}` (queued, coalesced, written, dropped) and
  * `shepherd_config_liveness_flushes_total{outcome}` (ok, failed).
  */
 export function createServiceMetrics(registry: Registry | undefined): ServiceMetrics {
   if (registry === undefined) return NO_METRICS;
   const reconciliations = counter(registry, 'shepherd_config_reconciliations_total', 'Reconciliations of one agent by outcome', 'outcome');
+  const views = counter(registry, 'shepherd_config_reconcile_views_total', "Reconcile views of reporting agents by source (memo: no store read)", 'source');
   const malformed = counter(
     registry,
     'shepherd_config_malformed_messages_total',
@@ -36,6 +41,7 @@ export function createServiceMetrics(registry: Registry | undefined): ServiceMet
   const flushes = counter(registry, 'shepherd_config_liveness_flushes_total', 'Flushes of batched liveness updates by outcome', 'outcome');
   return Object.freeze({
     reconciled: (outcome: string) => reconciliations.inc({ outcome }),
+    viewRead: (source: string) => views.inc({ source }),
     malformed: (kind: string) => malformed.inc({ kind }),
     liveness: (outcome: string, count = 1) => liveness.inc({ outcome }, count),
     livenessFlush: (outcome: string) => flushes.inc({ outcome }),

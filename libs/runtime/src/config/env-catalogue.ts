@@ -294,6 +294,14 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'config',
   },
+  CONFIG_HEAL_INTERVAL_MS: {
+    schema: integer(0, 86_400_000),
+    default: '300000',
+    description:
+      "How long the config service may decide an agent's plain heartbeats from memory instead of reading its target from the store (a config change handled by the process ends it at once). Bounds how long a change the process did not see, e.g. another replica's, goes unnoticed by a quiet agent; 0 reads on every report.",
+    secret: false,
+    group: 'config',
+  },
   CONFIG_SIGNING_KEY_FILE: {
     schema: checked(directoryProblem).optional(),
     defaultDoc: 'development: a key generated once as `DATA_DIR/config-signing-key.pem`',
