@@ -51,9 +51,10 @@ export class HttpSimFleet {
   /** Polls agent `i` (of this process) now, unless it or the process is at its bound. */
   poll(i: number): void {
     const slot = this.#slots[i];
-    if (slot === undefined) return;
+    // Once stopping, nothing new goes out: the stop only waits for polls in flight.
+    if (slot === undefined || this.rt.isStopping()) return;
     if (slot.busy || this.#inFlight >= this.concurrency) {
-      this.rt.stats.httpSkipped += 1;
+      this.rt.stats.recordHttpSkipped();
       return;
     }
     const { state } = slot;
@@ -72,7 +73,7 @@ export class HttpSimFleet {
     const url = this.#urls[slot.state.index % this.#urls.length]!;
     slot.busy = true;
     this.#inFlight += 1;
-    stats.sent[type] += 1;
+    stats.recordSent(type);
     const started = performance.now();
     let finished = false;
     const done = (): boolean => {
@@ -103,7 +104,7 @@ export class HttpSimFleet {
           if (!done()) return;
           stats.recordLatency(performance.now() - started);
           if (res.statusCode !== 200 || size > MAX_RESPONSE_BYTES) {
-            stats.httpErrors += 1;
+            stats.recordHttpError();
             return;
           }
           this.#answer(slot, i, Buffer.concat(chunks));
@@ -113,7 +114,7 @@ export class HttpSimFleet {
     );
     req.on('timeout', () => req.destroy(new Error('poll timed out')));
     req.on('error', () => {
-      if (done()) stats.httpErrors += 1;
+      if (done()) stats.recordHttpError();
     });
     req.end(body);
   }

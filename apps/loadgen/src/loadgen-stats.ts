@@ -24,6 +24,22 @@ export interface ProgressSnapshot {
   readonly latency: Percentiles;
 }
 
+/**
+ * What happened in the measured window, from the end of the warm-up (`--warmup-s`) on. Each
+ * event counts by when it happened, so the burst of first (full) reports during the ramp, and
+ * its skips and errors, stay out; failures of polls still in flight when the run stops count.
+ */
+export interface MeasuredCounts {
+  /** Messages sent (HTTP polls, or WebSocket messages). */
+  readonly sent: number;
+  /** HTTP polls skipped at the in-flight bound (or while the agent's previous poll still ran). */
+  readonly skipped: number;
+  /** HTTP polls that failed (non-200, too large, timed out, connection error). */
+  readonly errors: number;
+  /** From the end of the warm-up until the run stopped sending; 0 when it stopped before. */
+  readonly seconds: number;
+}
+
 /** Counters of one load-generator process; everything bounded by the agent count. */
 export class LoadgenStats {
   started = 0;
@@ -43,11 +59,12 @@ export class LoadgenStats {
   /** Epoch ms of each APPLIED report since the last {@link drainApplied}, by hash; at most one entry per agent and config. */
   readonly #appliedTimes = new Map<string, number[]>();
   readonly #startedAt: number;
+  readonly #measured = { sent: 0, skipped: 0, errors: 0 };
 
   constructor(
     private readonly target: number,
     now: number,
-    /** Epoch ms before which replies are left out of {@link totalLatency} (warm-up). */
+    /** Epoch ms before which replies, sends, skips and errors are left out of {@link totalLatency} and {@link measured} (warm-up). */
     private readonly measureFrom = now,
   ) {
     this.#startedAt = now;
@@ -63,7 +80,34 @@ export class LoadgenStats {
 
   recordLatency(ms: number): void {
     this.latency.add(ms);
-    if (Date.now() >= this.measureFrom) this.totalLatency.add(ms);
+    if (this.#measuring()) this.totalLatency.add(ms);
+  }
+
+  /** A message of `type` went out. */
+  recordSent(type: SentType): void {
+    this.sent[type] += 1;
+    if (this.#measuring()) this.#measured.sent += 1;
+  }
+
+  /** An HTTP poll was due but not sent (in-flight bound, or the agent's poll still running). */
+  recordHttpSkipped(): void {
+    this.httpSkipped += 1;
+    if (this.#measuring()) this.#measured.skipped += 1;
+  }
+
+  /** An HTTP poll failed. */
+  recordHttpError(): void {
+    this.httpErrors += 1;
+    if (this.#measuring()) this.#measured.errors += 1;
+  }
+
+  /** The measured window's counters, the window ending at `stoppedAt` (epoch ms). */
+  measured(stoppedAt: number): MeasuredCounts {
+    return { ...this.#measured, seconds: Math.max(0, stoppedAt - this.measureFrom) / 1000 };
+  }
+
+  #measuring(): boolean {
+    return Date.now() >= this.measureFrom;
   }
 
   /** APPLIED times recorded since the previous call, by hash. */

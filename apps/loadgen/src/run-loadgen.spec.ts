@@ -86,6 +86,37 @@ describe('runLoadgen', () => {
     expect(seen.messages).toBeLessThan(500);
   });
 
+  it('http: counts skips and errors of the warm-up burst in progress lines but not in the summary\'s measured window', async () => {
+    // Slow and failing at first (the warm-up), then fast: every skip and error falls before the window.
+    const slowUntil = Date.now() + 400;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (Date.now() < slowUntil) setTimeout(() => res.writeHead(503).end(), 300);
+        else res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end(encodeServerToAgent({}));
+      });
+    });
+    const port = await listen(server);
+    const { emit, lines } = collect();
+    const options = parseLoadgenOptions(
+      ['--url', `http://127.0.0.1:${port}/v1/opamp`, '--agents', '40', '--ramp', '1000', '--http-rate', '20', '--http-concurrency', '4', '--warmup-s', '1', '--duration-s', '3'],
+      {},
+    );
+    await runLoadgen(options, emit).done;
+    const last = lines.filter((l) => l.msg === 'loadgen progress').at(-1)!;
+    expect(last['httpSkipped']).toBeGreaterThan(30);
+    expect(last['httpErrors']).toBeGreaterThan(3);
+    const summary = lines.find((l) => l.msg === 'loadgen summary')!;
+    const measured = summary['measured'] as { sent: number; skipped: number; errors: number; seconds: number };
+    expect(measured).toMatchObject({ skipped: 0, errors: 0 });
+    expect(measured.seconds).toBeGreaterThan(1.9);
+    expect(measured.seconds).toBeLessThan(2.5);
+    // 20 polls/s for 2 s.
+    expect(measured.sent).toBeGreaterThan(30);
+    expect(measured.sent).toBeLessThan(50);
+    expect(summary['measuredS']).toBe(measured.seconds);
+  });
+
   it('stops early on request and closes every agent', async () => {
     const { server } = tinyServer();
     const port = await listen(server);

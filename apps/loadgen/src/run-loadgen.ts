@@ -77,7 +77,10 @@ async function until(test: () => boolean, timeoutMs: number): Promise<void> {
  * each agent's heartbeat (WebSocket) or poll (HTTP) once per `heartbeatMs`
  * spread evenly over the period (or polls at `httpRate` in total), prints a
  * `loadgen progress` line every `progressMs` (with `loadgen applied` lines
- * for new APPLIED reports), and stops by itself after `durationS`.
+ * for new APPLIED reports), and stops by itself after `durationS`. The
+ * `loadgen summary` line gives the measured window (after `warmupS`): its
+ * sends, skips, errors, length and reply latency; progress lines count the
+ * whole run.
  */
 export function runLoadgen(options: LoadgenOptions, emit: Emit): LoadgenRun {
   const t0 = Date.now();
@@ -135,12 +138,15 @@ export function runLoadgen(options: LoadgenOptions, emit: Emit): LoadgenRun {
   const stop = (reason: StopReason = 'requested'): void => {
     if (stopping) return;
     stopping = true;
+    // The measured window ends here, when scheduling stops; the drain below only collects replies.
+    const stoppedAt = Date.now();
     timers.forEach((t) => clearInterval(t));
     clearTimeout(deadline);
     void transport.stop().then(() => {
       progress();
-      const measuredS = (Date.now() - t0) / 1000 - options.warmupS;
-      emit({ msg: 'loadgen summary', reason, rampMs: rampedAt === undefined ? null : rampedAt - t0, measuredS, latencyTotal: stats.totalLatency.percentiles() });
+      const measured = stats.measured(stoppedAt);
+      const rampMs = rampedAt === undefined ? null : rampedAt - t0;
+      emit({ msg: 'loadgen summary', reason, rampMs, measuredS: measured.seconds, measured, latencyTotal: stats.totalLatency.percentiles() });
       resolveDone(reason);
     });
   };

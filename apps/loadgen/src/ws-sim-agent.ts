@@ -161,6 +161,6 @@ export class WsSimAgent {
     ws.send(encodeWsFrame(bytes), { binary: true });
     this.#awaiting += 1;
     this.#sentAt = performance.now();
-    this.rt.stats.sent[type] += 1;
+    this.rt.stats.recordSent(type);
   }
 }
