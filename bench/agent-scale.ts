@@ -3,16 +3,20 @@
  * G gateway processes, one config-service and one admin-api process, all on the real engines
  * (PostgreSQL schema, NATS subject prefix and Redis key prefix unique to the run).
  *
- *   npm run bench:agent-scale -- --agents 20000 [--steady-s 300] [--fanout] [--kill-gateway]
+ *   npm run bench:agent-scale -- --agents 20000 [--steady-s 300] [--fanout] [--kill-gateway] [--out FILE] [--cpu-prof DIR]
  *
  * (a) ramp: time until every agent is connected and until the store lists every one online;
  * (b) steady state: gateway RSS per agent, CPU per process, messages/s by type, engine load;
  * (c) --fanout: one config change to every agent, APPLIED latency at the agents and in the store;
  * (d) --kill-gateway: kill -9 one gateway, time until its agents are back and the store converged.
+ * --out writes the figures and time series sampled about once a second (for bench:plot);
+ * --cpu-prof profiles the gateways and the config service (for bench:cpu-profile).
  * Every process, schema, stream and key is removed at the end, also after a failure, a timeout
  * or Ctrl-C. Method and results: docs/benchmarks.md.
  */
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { relative } from 'node:path';
 import type { AppProcess } from '@shepherd/testing';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { startLoadgenFleet, type LoadgenFleet } from './support/loadgen-fleet.js';
@@ -20,6 +24,9 @@ import { cpuPercent, pidsByName, sampleProcess, sampleProcesses, type ProcSample
 import { scrape, sumByLabel } from './support/prom-text.js';
 import { parseScaleArgs, SCALE_USAGE, type ScaleArgs } from './support/scale-args.js';
 import { openScaleDeployment, type ScaleDeployment } from './support/scale-deployment.js';
+import { machineInfo, writeScaleOutput, type AgentScaleOutput, type KillPoint, type RampPoint } from './support/scale-output.js';
+import { startSampler, type Sampler } from './support/series-sampler.js';
+import { downsampleSorted, percentilesOfSorted } from './support/sorted-sample.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
@@ -35,6 +42,12 @@ interface Stack {
   readonly fleet: LoadgenFleet;
   readonly args: ScaleArgs;
   readonly results: Record<string, unknown>;
+  /** Gateway samples taken before any agent connected. */
+  readonly baseline: (ProcSample | undefined)[];
+  /** Sampling since the load generators were started (epoch ms `rampT0`); stopped by rampPhase. */
+  readonly rampSampler: Sampler<RampPoint>;
+  readonly rampT0: number;
+  readonly series: { ramp: readonly RampPoint[]; fanout?: AgentScaleOutput['series']['fanout']; kill?: readonly KillPoint[] };
 }
 
 async function waitUntil(what: string, timeoutMs: number, test: () => Promise<boolean> | boolean, report?: () => string): Promise<number> {
@@ -57,12 +70,16 @@ async function countRow(store: ScaleDeployment['store'], sql: string, params: un
 }
 
 async function startStack(args: ScaleArgs, cleanup: CleanupStack): Promise<Stack> {
-  const deployment = await openScaleDeployment(cleanup);
+  const deployment = await openScaleDeployment(cleanup, { cpuProfDir: args.cpuProfDir });
   // The consumer first, so the agents' first events find it.
   const configService = await deployment.startConfigService();
   const gatewayIds = Array.from({ length: args.gateways }, (_, i) => `${deployment.name.replace(/_/g, '-')}-gw${i}`);
   const [adminApi, ...gateways] = await Promise.all([deployment.startAdminApi(), ...gatewayIds.map((id) => deployment.startGateway(id))]);
   say(`started config-service, admin-api and ${gateways.length} gateway(s) (schema/prefix ${deployment.name})`);
+  // Let the servers settle, then take the per-agent memory baseline before any agent exists.
+  await sleep(2_000);
+  const baseline = await Promise.all(gateways.map((g) => sampleProcess(g.pid)));
+  const rampT0 = Date.now();
   const fleet = startLoadgenFleet(
     {
       urls: gateways.map((g) => g.url('opampWs')),
@@ -77,10 +94,16 @@ async function startStack(args: ScaleArgs, cleanup: CleanupStack): Promise<Stack
     },
     cleanup,
   );
-  return { deployment, gateways, gatewayIds, configService, adminApi: adminApi!, fleet, args, results: {} };
+  // /proc reads only: cheap enough every second even with many gateways.
+  const rampSampler = startSampler(
+    async (t): Promise<RampPoint> => ({ t, connected: fleet.total().connected, gatewayRssMiB: (await Promise.all(gateways.map((g) => sampleProcess(g.pid)))).map((p) => (p ? +(p.rssBytes / MiB).toFixed(1) : null)) }),
+    1_000,
+    rampT0,
+  );
+  return { deployment, gateways, gatewayIds, configService, adminApi: adminApi!, fleet, args, results: {}, baseline, rampSampler, rampT0, series: { ramp: [] } };
 }
 
-async function rampPhase(s: Stack, baseline: (ProcSample | undefined)[]): Promise<void> {
+async function rampPhase(s: Stack): Promise<void> {
   const { args, fleet, deployment } = s;
   say(`\n(a) ramp to ${args.agents} agents at ${args.ramp}/s over ${args.clients} load-generator process(es)`);
   const timeoutMs = Math.ceil((args.agents / args.ramp) * 3_000) + 120_000;
@@ -88,11 +111,17 @@ async function rampPhase(s: Stack, baseline: (ProcSample | undefined)[]): Promis
     const t = fleet.total();
     return `connected ${t.connected}/${args.agents}, connecting ${t.connecting}, connect errors ${t.connectErrors}, disconnects ${t.disconnects}`;
   };
-  const connectedMs = await waitUntil('every agent connected', timeoutMs, () => fleet.total().connected >= args.agents, report);
-  say(`  all ${args.agents} agents connected after ${(connectedMs / 1000).toFixed(1)} s (${report()})`);
-  const inventoryMs = await waitUntil('the store listing every agent online', timeoutMs, async () => (await countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected')) >= args.agents, () => 'store catching up');
-  say(`  store lists all ${args.agents} online ${(inventoryMs / 1000).toFixed(1)} s later`);
-  s.results['ramp'] = { connectedMs, inventoryLagMs: inventoryMs, baselineRssMiB: baseline.map((b) => (b ? +(b.rssBytes / MiB).toFixed(1) : null)) };
+  try {
+    // From the load generators' start, so their own start-up (a second or so) is included.
+    await waitUntil('every agent connected', timeoutMs, () => fleet.total().connected >= args.agents, report);
+    const connectedMs = Date.now() - s.rampT0;
+    say(`  all ${args.agents} agents connected ${(connectedMs / 1000).toFixed(1)} s after the load generators started (${report()})`);
+    const inventoryMs = await waitUntil('the store listing every agent online', timeoutMs, async () => (await countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected')) >= args.agents, () => 'store catching up');
+    say(`  store lists all ${args.agents} online ${(inventoryMs / 1000).toFixed(1)} s later`);
+    s.results['ramp'] = { connectedMs, inventoryLagMs: inventoryMs, baselineRssMiB: s.baseline.map((b) => (b ? +(b.rssBytes / MiB).toFixed(1) : null)) };
+  } finally {
+    s.series.ramp = await s.rampSampler.stop();
+  }
 }
 
 async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | undefined>; engines: Map<string, { cpuSeconds: number; rssBytes: number; at: number }>; metrics: string[]; redisOps: number; pgXacts: number; pgRowWrites: number }> {
@@ -116,8 +145,8 @@ async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | und
   return { procs, engines, metrics, redisOps, pgXacts, pgRowWrites };
 }
 
-async function steadyPhase(s: Stack, baseline: (ProcSample | undefined)[]): Promise<void> {
-  const { args } = s;
+async function steadyPhase(s: Stack): Promise<void> {
+  const { args, baseline } = s;
   say(`\n(b) steady state for ${args.steadyS} s (heartbeat ${args.heartbeatMs} ms), load ${load()}`);
   const before = await snapshot(s);
   const t0 = Date.now();
@@ -162,11 +191,7 @@ async function steadyPhase(s: Stack, baseline: (ProcSample | undefined)[]): Prom
   say(JSON.stringify(result, null, 2));
 }
 
-function percentiles(values: readonly number[]): { p50: number; p95: number; p99: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-  return { p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) ?? 0 };
-}
+const APPLIED_IN_STORE = "SELECT count(*) AS n FROM agent_config_state WHERE reported_hash = $1 AND status = 'APPLIED'";
 
 async function fanoutPhase(s: Stack): Promise<string> {
   const { args, deployment, fleet } = s;
@@ -188,15 +213,18 @@ async function fanoutPhase(s: Stack): Promise<string> {
   const { configHash, matchedAgents } = (await res.json()) as { configHash: string; matchedAgents: number };
   const postMs = Date.now() - t0;
   say(`  POST answered in ${postMs} ms: ${matchedAgents} agents matched, hash ${configHash.slice(0, 12)}…`);
-  const agentsMs = await waitUntil('APPLIED at every agent', 300_000, () => fleet.appliedTimes(configHash).length >= args.agents, () => `${fleet.appliedTimes(configHash).length} applied`);
-  const storeMs = await waitUntil(
-    'APPLIED in the store for every agent',
-    300_000,
-    async () => (await countRow(deployment.store, "SELECT count(*) AS n FROM agent_config_state WHERE reported_hash = $1 AND status = 'APPLIED'", [configHash])) >= args.agents,
-    () => 'store catching up',
-  );
-  const latency = percentiles(fleet.appliedTimes(configHash).map((t) => t - t0));
-  const result = { postMs, matchedAgents, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: latency, loadAverage: load() };
+  const sampler = startSampler(async (t) => ({ t, applied: await countRow(deployment.store, APPLIED_IN_STORE, [configHash]) }), 1_000, t0);
+  let agentsMs: number;
+  let storeMs: number;
+  let latencies: number[] = [];
+  try {
+    agentsMs = await waitUntil('APPLIED at every agent', 300_000, () => fleet.appliedTimes(configHash).length >= args.agents, () => `${fleet.appliedTimes(configHash).length} applied`);
+    storeMs = await waitUntil('APPLIED in the store for every agent', 300_000, async () => (await countRow(deployment.store, APPLIED_IN_STORE, [configHash])) >= args.agents, () => 'store catching up');
+  } finally {
+    latencies = fleet.appliedTimes(configHash).map((t) => t - t0).sort((a, b) => a - b);
+    s.series.fanout = { latenciesMs: downsampleSorted(latencies, 1_000), storeApplied: await sampler.stop() };
+  }
+  const result = { postMs, matchedAgents, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: percentilesOfSorted(latencies), loadAverage: load() };
   s.results['fanout'] = result;
   say(JSON.stringify(result, null, 2));
   return configHash;
@@ -208,49 +236,89 @@ async function killPhase(s: Stack, configHash: string | undefined): Promise<void
   const held = Number(sumByLabel(await scrape(victim.url('admin')), 'shepherd_gateway_connections', 'transport')['websocket'] ?? 0);
   say(`\n(d) kill -9 ${s.gatewayIds[0]} holding ${held} agents, load ${load()}`);
   if (s.gateways.length < 2) throw new Error('--kill-gateway needs at least two gateways');
-  const t0 = Date.now();
-  victim.kill('SIGKILL');
-  await victim.exited;
-  await waitUntil('the loadgen to notice', 60_000, () => fleet.total().connected < args.agents);
-  await waitUntil('every agent reconnected', 300_000, () => fleet.total().connected >= args.agents, () => `connected ${fleet.total().connected}`);
-  const reconnectedMs = Date.now() - t0;
   const survivors = s.gatewayIds.slice(1);
-  await waitUntil(
-    'the store showing every agent online on a surviving gateway' + (configHash ? ' with its APPLIED status' : ''),
-    300_000,
-    async () => {
-      const online = await countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected AND gateway_id = ANY($1)', [survivors]);
-      if (online < args.agents) return false;
-      if (configHash === undefined) return true;
-      return (await countRow(deployment.store, "SELECT count(*) AS n FROM agent_config_state WHERE reported_hash = $1 AND status = 'APPLIED'", [configHash])) >= args.agents;
-    },
-    () => 'store converging',
-  );
+  const onlineOnSurvivors = (): Promise<number> => countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected AND gateway_id = ANY($1)', [survivors]);
+  const t0 = Date.now();
+  const sampler = startSampler(async (t): Promise<KillPoint> => ({ t, connected: fleet.total().connected, storeOnlineOnSurvivors: await onlineOnSurvivors() }), 1_000, t0);
+  let reconnectedMs: number;
+  try {
+    victim.kill('SIGKILL');
+    await victim.exited;
+    await waitUntil('the loadgen to notice', 60_000, () => fleet.total().connected < args.agents);
+    await waitUntil('every agent reconnected', 300_000, () => fleet.total().connected >= args.agents, () => `connected ${fleet.total().connected}`);
+    reconnectedMs = Date.now() - t0;
+    await waitUntil(
+      'the store showing every agent online on a surviving gateway' + (configHash ? ' with its APPLIED status' : ''),
+      300_000,
+      async () => {
+        if ((await onlineOnSurvivors()) < args.agents) return false;
+        if (configHash === undefined) return true;
+        return (await countRow(deployment.store, APPLIED_IN_STORE, [configHash])) >= args.agents;
+      },
+      () => 'store converging',
+    );
+  } finally {
+    s.series.kill = await sampler.stop();
+  }
   const result = { held, reconnectedMs, convergedMs: Date.now() - t0, loadAverage: load() };
   s.results['killGateway'] = result;
   say(JSON.stringify(result, null, 2));
 }
 
+/** Load generators first (a gateway drains its agents before it exits), then the profiled processes, gracefully. */
+async function writeProfiles(s: Stack): Promise<void> {
+  const dir = s.args.cpuProfDir!;
+  say(`\nstopping the profiled processes gracefully so node writes their CPU profiles, load ${load()}`);
+  const files = await s.deployment.stopProfiled();
+  // tsx's loader thread writes a small profile of its own; the largest file in a directory is the main thread.
+  const sized = await Promise.all(files.map(async (f) => ({ f, kib: Math.round((await stat(f)).size / 1024) })));
+  say(`CPU profiles in ${dir} (per process; kill -9'd gateways write none):`);
+  sized.forEach(({ f, kib }) => say(`  ${relative(dir, f)}  ${kib} KiB`));
+  say('summarize one with: npm run bench:cpu-profile -- FILE.cpuprofile [--top 25]');
+}
+
+async function writeOut(s: Stack, error: unknown): Promise<void> {
+  const output: AgentScaleOutput = {
+    kind: 'agent-scale',
+    at: new Date().toISOString(),
+    machine: machineInfo(),
+    args: { ...s.args },
+    results: { load: load(), ...s.results },
+    ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }),
+    series: s.series,
+  };
+  await writeScaleOutput(s.args.out!, output);
+  say(`wrote results and series to ${s.args.out}`);
+}
+
 async function benchmark(args: ScaleArgs, cleanup: CleanupStack): Promise<void> {
   say(`agent-scale benchmark: ${args.agents} WebSocket agents, ${args.gateways} gateway(s), ${args.clients} load generator(s), real engines`);
-  say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${load()}`);
+  const m = machineInfo();
+  say(`machine: ${m.cores} cores (${m.model}), ${m.memGiB} GiB, node ${m.node}, load ${load()}`);
   const s = await startStack(args, cleanup);
-  await sleep(2_000);
-  const baseline = await Promise.all(s.gateways.map((g) => sampleProcess(g.pid)));
-  await rampPhase(s, baseline);
-  if (args.steadyS > 0) await steadyPhase(s, baseline);
-  const hash = args.fanout ? await fanoutPhase(s) : undefined;
-  if (args.killGateway) await killPhase(s, hash);
-  const totals = s.fleet.total();
-  say(`\nloadgen totals: ${JSON.stringify(totals)}`);
-  say(`RESULT ${JSON.stringify({ args, load: load(), ...s.results })}`);
+  let error: unknown;
+  try {
+    await rampPhase(s);
+    if (args.steadyS > 0) await steadyPhase(s);
+    const hash = args.fanout ? await fanoutPhase(s) : undefined;
+    if (args.killGateway) await killPhase(s, hash);
+    say(`\nloadgen totals: ${JSON.stringify(s.fleet.total())}`);
+    say(`RESULT ${JSON.stringify({ args, load: load(), ...s.results })}`);
+  } catch (err) {
+    error = err;
+  }
+  await s.rampSampler.stop();
   await s.fleet.stop();
+  if (args.cpuProfDir !== undefined) await writeProfiles(s);
+  if (args.out !== undefined) await writeOut(s, error);
+  if (error !== undefined) throw error;
 }
 
 async function main(): Promise<void> {
   let args: ScaleArgs | 'help';
   try {
-    args = parseScaleArgs(process.argv.slice(2));
+    // npm runs scripts from the repository root; paths on the command line are the caller's.
+    args = parseScaleArgs(process.argv.slice(2), process.env['INIT_CWD'] ?? process.cwd());
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${SCALE_USAGE}\n`);
     process.exit(2);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Settings of one `agent-scale` run. */
@@ -19,6 +20,10 @@ export interface ScaleArgs {
   readonly sourceAddresses: number;
   /** The whole run (cleanup excluded); exceeded means failure. */
   readonly timeoutS: number;
+  /** Absolute path of the JSON results and series file (scale-output.ts), if asked for. */
+  readonly out: string | undefined;
+  /** Absolute directory for V8 CPU profiles of the gateways and the config service, if asked for. */
+  readonly cpuProfDir: string | undefined;
 }
 
 export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
@@ -31,7 +36,10 @@ export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
   --fanout              scenario c: push one config to every agent, time APPLIED at the agents and in the store
   --kill-gateway        scenario d: kill -9 one gateway, time its agents' reconnection and the store's convergence
   --source-addresses N  loopback source addresses (default 64)
-  --timeout-s N         give up after N seconds (default 1800)`;
+  --timeout-s N         give up after N seconds (default 1800)
+  --out FILE            also write results and time series (ramp, fan-out, kill) as JSON, for bench:plot
+  --cpu-prof DIR        run the gateways and the config service with node --cpu-prof into DIR/<process>/
+                        (stopped gracefully at the end so the profiles get written; see bench:cpu-profile)`;
 
 function int(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
   const raw = values[name] as string | undefined;
@@ -40,14 +48,25 @@ function int(values: Record<string, unknown>, name: string, fallback: number, mi
   return value;
 }
 
-/** Parses the command line. @throws Error naming the bad flag. */
-export function parseScaleArgs(argv: readonly string[]): ScaleArgs | 'help' {
+function path(raw: string | undefined, name: string, cwd: string): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '') throw new Error(`--${name} needs a path`);
+  return resolve(cwd, raw);
+}
+
+/**
+ * Parses the command line; relative `--out` and `--cpu-prof` paths are resolved against `cwd`.
+ * @throws Error naming the bad flag.
+ */
+export function parseScaleArgs(argv: readonly string[], cwd = process.cwd()): ScaleArgs | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       help: { type: 'boolean' },
       fanout: { type: 'boolean' },
       'kill-gateway': { type: 'boolean' },
+      out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       ...Object.fromEntries(['agents', 'gateways', 'clients', 'ramp', 'heartbeat-ms', 'steady-s', 'source-addresses', 'timeout-s'].map((n) => [n, { type: 'string' as const }])),
     },
     strict: true,
@@ -69,5 +88,7 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs | 'help' {
     killGateway,
     sourceAddresses: int(values, 'source-addresses', 64, 1, 250),
     timeoutS: int(values, 'timeout-s', 1800, 30, 7200),
+    out: path(values.out, 'out', cwd),
+    cpuProfDir: path(values['cpu-prof'], 'cpu-prof', cwd),
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deleteTopologyStreams } from '@shepherd/bus/testing';
@@ -37,10 +37,24 @@ export interface ScaleDeployment {
   startConfigService(): Promise<AppProcess>;
   startAdminApi(): Promise<AppProcess>;
   startGateway(id: string): Promise<AppProcess>;
+  /**
+   * With `cpuProfDir`: SIGTERMs every profiled process still running (gateways, config
+   * service), waits until each ended (SIGKILL after `graceMs`) so node writes its profile,
+   * and resolves with the `.cpuprofile` files under `cpuProfDir`. Stop the load generators
+   * first: a gateway drains its agents before it exits. Without `cpuProfDir`: resolves with [].
+   */
+  stopProfiled(graceMs?: number): Promise<string[]>;
+}
+
+/** Options of {@link openScaleDeployment}. */
+export interface ScaleDeploymentOptions {
+  /** Run the gateways and the config service with `--cpu-prof`, each into `<dir>/<name>/`. */
+  readonly cpuProfDir?: string | undefined;
 }
 
 /** Opens the deployment; call `cleanup.run()` in every exit path. */
-export async function openScaleDeployment(cleanup: CleanupStack): Promise<ScaleDeployment> {
+export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleDeploymentOptions = {}): Promise<ScaleDeployment> {
+  const { cpuProfDir } = options;
   const name = uniqueName('scale');
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'shepherd-scale-'));
@@ -57,8 +71,14 @@ export async function openScaleDeployment(cleanup: CleanupStack): Promise<ScaleD
   // Registered last, so it runs first: no process may still write while the rest is removed.
   cleanup.add('stop every process', () => stopAllAppProcesses());
   const env = { ...loopbackAppEnv({ token, dataDir }), ...realEnginesEnv(name) };
-  const start = async (main: string, label: string, extra: Record<string, string> = {}): Promise<AppProcess> => {
-    const app = startAppProcess({ main, name: label, env: { ...env, ...extra }, logLimit: 2_000 });
+  const profiled: AppProcess[] = [];
+  const start = async (main: string, label: string, extra: Record<string, string> = {}, profile = false): Promise<AppProcess> => {
+    // A directory per process: node names profiles by pid and thread, and tsx's loader thread writes one too.
+    const profDir = profile && cpuProfDir !== undefined ? join(cpuProfDir, label) : undefined;
+    if (profDir !== undefined) await mkdir(profDir, { recursive: true });
+    const nodeArgs = profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
+    const app = startAppProcess({ main, name: label, env: { ...env, ...extra }, logLimit: 2_000, nodeArgs });
+    if (profDir !== undefined) profiled.push(app);
     await app.waitForLog('ready', READY_TIMEOUT_MS);
     return app;
   };
@@ -67,8 +87,14 @@ export async function openScaleDeployment(cleanup: CleanupStack): Promise<ScaleD
     token,
     store,
     redis,
-    startConfigService: () => start(MAINS.configService, 'config-service'),
+    startConfigService: () => start(MAINS.configService, 'config-service', {}, true),
     startAdminApi: () => start(MAINS.adminApi, 'admin-api'),
-    startGateway: (id: string) => start(MAINS.gateway, id, { GATEWAY_ID: id }),
+    startGateway: (id: string) => start(MAINS.gateway, id, { GATEWAY_ID: id }, true),
+    async stopProfiled(graceMs = 30_000) {
+      if (cpuProfDir === undefined) return [];
+      await Promise.all(profiled.map((app) => app.stop(graceMs)));
+      const files = await readdir(cpuProfDir, { recursive: true });
+      return files.filter((f) => f.endsWith('.cpuprofile')).map((f) => join(cpuProfDir, f)).sort();
+    },
   });
 }

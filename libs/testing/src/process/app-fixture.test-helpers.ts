@@ -21,7 +21,7 @@ process.on('SIGTERM', () => {
   process.exitCode = 0;
 });
 process.stdout.write('not json at all\n');
-log({ msg: 'env', keys: Object.keys(process.env).sort() });
+log({ msg: 'env', keys: Object.keys(process.env).sort(), execArgv: process.execArgv });
 log({ msg: 'OpAMP gateway listening', url: 'http://127.0.0.1:4999/v1/opamp' });
 log({ msg: 'REST API listening', url: 'http://0.0.0.0:8099' });
 log({ msg: 'ready', adminUrl: 'http://0.0.0.0:9999' });

@@ -56,6 +56,12 @@ describe('startAppProcess', () => {
     expect(left.exit).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
+  it('passes nodeArgs to node itself, before --import tsx', async () => {
+    const app = startAppProcess({ main: FIXTURE, env: { FIXTURE_MODE: 'serve' }, nodeArgs: ['--stack-size=900', '--no-warnings'] });
+    const env = await app.waitForLog('env', 20_000);
+    expect(env['execArgv']).toEqual(['--stack-size=900', '--no-warnings', '--import', 'tsx']);
+  });
+
   it('refuses a relative entry path', () => {
     expect(() => startAppProcess({ main: 'apps/x/src/main.ts' })).toThrow(TypeError);
   });

@@ -24,6 +24,12 @@ export interface AppProcessOptions {
   readonly cwd?: string;
   /** Most log records kept (oldest dropped); default 5000. */
   readonly logLimit?: number;
+  /**
+   * Options for node itself, placed before `--import tsx` (e.g. `--cpu-prof`,
+   * which NODE_OPTIONS does not accept); default none. Not validated: an option
+   * node rejects makes the child exit at once, which `waitForLog` reports.
+   */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** How a child ended. */
@@ -199,7 +205,7 @@ class RunningApp implements AppProcess {
 }
 
 /**
- * Spawns `node --import tsx <main>` with only PATH and `env` in its
+ * Spawns `node [...nodeArgs] --import tsx <main>` with only PATH and `env` in its
  * environment, and registers it so {@link stopAllAppProcesses} (and this
  * process's exit) kill it. Returns at once; wait with `waitForLog('ready')`.
  * @throws TypeError when `main` is not an absolute path; Error when spawning fails.
@@ -209,7 +215,7 @@ export function startAppProcess(options: AppProcessOptions): AppProcess {
   const logLimit = options.logLimit ?? 5000;
   if (!Number.isInteger(logLimit) || logLimit < 1) throw new TypeError('startAppProcess: logLimit must be a positive integer');
   installExitHook();
-  const child = spawn(process.execPath, ['--import', 'tsx', options.main], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.main], {
     cwd: options.cwd,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

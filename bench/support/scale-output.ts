@@ -1,0 +1,63 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+
+/** One ramp sample: agents connected at the load generators and each gateway's RSS. */
+export interface RampPoint {
+  /** Seconds since the load generators were started. */
+  readonly t: number;
+  readonly connected: number;
+  /** Per gateway, in start order; null once a gateway is gone. */
+  readonly gatewayRssMiB: readonly (number | null)[];
+}
+
+/** One kill sample (scenario d). */
+export interface KillPoint {
+  /** Seconds since the kill -9. */
+  readonly t: number;
+  readonly connected: number;
+  /** Agents the store lists online on a surviving gateway. */
+  readonly storeOnlineOnSurvivors: number;
+}
+
+/** The machine a run was measured on. */
+export interface MachineInfo {
+  readonly cores: number;
+  readonly model: string;
+  readonly node: string;
+  readonly memGiB: number;
+}
+
+/** What `agent-scale --out FILE` writes; `bench/plot-benchmarks.ts` reads it. */
+export interface AgentScaleOutput {
+  readonly kind: 'agent-scale';
+  /** ISO time the file was written. */
+  readonly at: string;
+  readonly machine: MachineInfo;
+  readonly args: Readonly<Record<string, unknown>>;
+  /** The `RESULT` line's figures (ramp, steady, fanout, killGateway, load). */
+  readonly results: Readonly<Record<string, unknown>>;
+  /** Set when the run failed; `results` and `series` then hold what was measured before. */
+  readonly error?: string;
+  readonly series: {
+    readonly ramp: readonly RampPoint[];
+    readonly fanout?: {
+      /** Per-agent APPLIED latency (ms after the POST), ascending; element i is the fraction (i + 1) / length (see downsampleSorted). */
+      readonly latenciesMs: readonly number[];
+      /** Agents whose APPLIED status is in the store, `t` seconds after the POST. */
+      readonly storeApplied: readonly { readonly t: number; readonly applied: number }[];
+    };
+    readonly kill?: readonly KillPoint[];
+  };
+}
+
+/** This machine, for the record. */
+export function machineInfo(): MachineInfo {
+  return { cores: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, memGiB: Math.round(totalmem() / 2 ** 30) };
+}
+
+/** Writes `output` as indented JSON, creating the directory. */
+export async function writeScaleOutput(file: string, output: AgentScaleOutput): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(output, null, 1)}\n`);
+}
