@@ -3,6 +3,7 @@ import type { BusConsumer, MessageHandler } from '../event-bus.js';
 import { errorFields, type BusLogger } from '../bus-logger.js';
 import { retryDelayMs, type ResolvedConsumeOptions } from '../consume-options.js';
 import { jsToBusMessage } from './nats-messages.js';
+import { nextTurn } from './next-turn.js';
 
 /** How long one pull request waits on the server for messages before it is renewed. */
 const PULL_EXPIRES_MS = 5_000;
@@ -12,9 +13,11 @@ const MAX_RETRY_PAUSE_MS = 5_000;
  * Pulls from a durable JetStream consumer and runs the handler with at most
  * `maxInFlight` calls at once. Each pull asks for exactly as many messages as
  * there are free handler slots, so nothing waits in a client buffer while
- * its ack wait runs out (which `consume()`'s eager prefetch would allow).
- * A resolved handler acks; a throw naks with the retry backoff, or
- * terminates the message on its last allowed delivery.
+ * its ack wait runs out (which `consume()`'s eager prefetch would allow); it
+ * waits until half the slots are free, so a backlog is pulled in batches
+ * rather than one request per message. A resolved handler acks; a throw naks
+ * with the retry backoff, or terminates the message on its last allowed
+ * delivery. Acks and naks leave at the end of the event-loop turn, together.
  */
 export class NatsConsumerLoop implements BusConsumer {
   readonly #inFlight = new Set<Promise<void>>();
@@ -79,16 +82,17 @@ export class NatsConsumerLoop implements BusConsumer {
     try {
       for await (const m of batch) {
         // pulled after stop() began: hand it back at once instead of waiting out the ack wait
-        if (this.#stopping) this.#settle(m, () => m.nak());
-        else this.#dispatch(m);
+        if (this.#stopping) this.#track(this.#settle(m, () => m.nak()));
+        else this.#track(this.#handle(m));
       }
     } finally {
       this.#batch = undefined;
     }
   }
 
-  #dispatch(m: JsMsg): void {
-    const running: Promise<void> = this.#handle(m).finally(() => {
+  /** Counts `work` against maxInFlight until it settled (the ack included); stop() waits for it. */
+  #track(work: Promise<void>): void {
+    const running: Promise<void> = work.finally(() => {
       this.#inFlight.delete(running);
       this.#signal();
     });
@@ -103,18 +107,24 @@ export class NatsConsumerLoop implements BusConsumer {
       const fields = { ...errorFields(err), stream: this.opts.stream, durable: this.opts.durable, subject: msg.subject, deliveryCount: msg.deliveryCount };
       if (msg.deliveryCount >= this.opts.maxDeliver) {
         this.logger.warn(fields, 'message dropped for this durable after maxDeliver deliveries');
-        this.#settle(m, () => m.term());
+        await this.#settle(m, () => m.term());
       } else {
         this.logger.warn(fields, 'durable handler failed; message will be redelivered');
-        this.#settle(m, () => m.nak(retryDelayMs(this.opts, msg.deliveryCount)));
+        await this.#settle(m, () => m.nak(retryDelayMs(this.opts, msg.deliveryCount)));
       }
       return;
     }
-    this.#settle(m, () => m.ack());
+    await this.#settle(m, () => m.ack());
+  }
+
+  /** Slots that must be free before the next pull. */
+  get #pullAtLeast(): number {
+    return Math.ceil(this.opts.maxInFlight / 2);
   }
 
   /** Acks are best effort: if the connection is gone the server redelivers after the ack wait. */
-  #settle(m: JsMsg, action: () => void): void {
+  async #settle(m: JsMsg, action: () => void): Promise<void> {
+    await nextTurn();
     try {
       action();
     } catch (err) {
@@ -122,9 +132,10 @@ export class NatsConsumerLoop implements BusConsumer {
     }
   }
 
-  #slotFree(): Promise<void> {
-    if (this.#inFlight.size < this.opts.maxInFlight) return Promise.resolve();
-    return new Promise((resolve) => (this.#wake = resolve));
+  async #slotFree(): Promise<void> {
+    while (!this.#stopping && this.opts.maxInFlight - this.#inFlight.size < this.#pullAtLeast) {
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
   }
 
   #pause(ms: number): Promise<void> {

@@ -25,6 +25,7 @@ import { errorReplyHeaders, replyError } from '../reply-errors.js';
 import { resolveStreamDefinition } from '../stream-definition.js';
 import { validateSubject } from '../subject-match.js';
 import { resolveSubscribeOptions, resolveTimeoutMs, type ResolvedSubscribeOptions } from '../subscribe-options.js';
+import { nextTurn } from './next-turn.js';
 import { NatsConsumerLoop } from './nats-consumer-loop.js';
 import { toBusError, type ErrorContext } from './nats-errors.js';
 import { coreToBusMessage, fromNatsHeaders, toNatsHeaders } from './nats-messages.js';
@@ -70,6 +71,8 @@ export class NatsEventBus implements EventBus {
     validateMsgId(opts.msgId);
     return this.#gate.run(async () => {
       try {
+        // One socket write for all publishes of this turn instead of one each.
+        await nextTurn();
         const ack = await this.js.publish(subject, data, {
           timeout: this.settings.requestTimeoutMs,
           ...(opts.msgId === undefined ? {} : { msgID: opts.msgId }),
