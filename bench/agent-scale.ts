@@ -3,12 +3,14 @@
  * G gateway processes, one config-service and one admin-api process, all on the real engines
  * (PostgreSQL schema, NATS subject prefix and Redis key prefix unique to the run).
  *
- *   npm run bench:agent-scale -- --agents 20000 [--steady-s 300] [--fanout] [--kill-gateway] [--out FILE] [--cpu-prof DIR]
+ *   npm run bench:agent-scale -- --agents 20000 [--steady-s 300] [--fanout] [--kill-gateway [--victim-agents N]] [--out FILE] [--cpu-prof DIR]
  *
  * (a) ramp: time until every agent is connected and until the store lists every one online;
  * (b) steady state: gateway RSS per agent, CPU per process, messages/s by type, engine load;
  * (c) --fanout: one config change to every agent, APPLIED latency at the agents and in the store;
- * (d) --kill-gateway: kill -9 one gateway, time until its agents are back and the store converged.
+ * (d) --kill-gateway: kill -9 one gateway, time until its agents are back and the store converged;
+ *     --victim-agents N puts N agents on that gateway at first connection (the others share the
+ *     rest), and reconnecting agents pick a random other gateway, as behind a load balancer.
  * --out writes the figures and time series sampled about once a second (for bench:plot);
  * --cpu-prof profiles the gateways and the config service (for bench:cpu-profile).
  * Every process, schema, stream and key is removed at the end, also after a failure, a timeout
@@ -22,7 +24,7 @@ import { CleanupStack } from './support/cleanup-stack.js';
 import { startLoadgenFleet, type LoadgenFleet } from './support/loadgen-fleet.js';
 import { cpuPercent, pidsByName, sampleProcess, sampleProcesses, type ProcSample } from './support/proc-stats.js';
 import { scrape, sumByLabel } from './support/prom-text.js';
-import { parseScaleArgs, SCALE_USAGE, type ScaleArgs } from './support/scale-args.js';
+import { firstConnectionSplit, parseScaleArgs, SCALE_USAGE, type ScaleArgs } from './support/scale-args.js';
 import { openScaleDeployment, type ScaleDeployment } from './support/scale-deployment.js';
 import { machineInfo, writeScaleOutput, type AgentScaleOutput, type KillPoint, type RampPoint } from './support/scale-output.js';
 import { startSampler, type Sampler } from './support/series-sampler.js';
@@ -91,6 +93,7 @@ async function startStack(args: ScaleArgs, cleanup: CleanupStack): Promise<Stack
       token: deployment.token,
       labels: [`bench=${deployment.name}`],
       sourceAddresses: args.sourceAddresses,
+      ...(args.victimAgents === undefined ? {} : { urlWeights: firstConnectionSplit(args.agents, args.gateways, args.victimAgents) }),
     },
     cleanup,
   );
@@ -230,11 +233,18 @@ async function fanoutPhase(s: Stack): Promise<string> {
   return configHash;
 }
 
+/** WebSocket agents a gateway holds now, by its own gauge. */
+async function heldBy(gateway: AppProcess): Promise<number> {
+  return Number(sumByLabel(await scrape(gateway.url('admin')), 'shepherd_gateway_connections', 'transport')['websocket'] ?? 0);
+}
+
 async function killPhase(s: Stack, configHash: string | undefined): Promise<void> {
   const { args, deployment, fleet } = s;
   const victim = s.gateways[0]!;
-  const held = Number(sumByLabel(await scrape(victim.url('admin')), 'shepherd_gateway_connections', 'transport')['websocket'] ?? 0);
-  say(`\n(d) kill -9 ${s.gatewayIds[0]} holding ${held} agents, load ${load()}`);
+  // What the victim really holds (its gauge), not the plan: the load generators' split is within one agent per process.
+  const held = await heldBy(victim);
+  const planned = args.victimAgents === undefined ? '' : ` (planned ${args.victimAgents})`;
+  say(`\n(d) kill -9 ${s.gatewayIds[0]} holding ${held} agents${planned}, load ${load()}`);
   if (s.gateways.length < 2) throw new Error('--kill-gateway needs at least two gateways');
   const survivors = s.gatewayIds.slice(1);
   const onlineOnSurvivors = (): Promise<number> => countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected AND gateway_id = ANY($1)', [survivors]);
@@ -260,7 +270,10 @@ async function killPhase(s: Stack, configHash: string | undefined): Promise<void
   } finally {
     s.series.kill = await sampler.stop();
   }
-  const result = { held, reconnectedMs, convergedMs: Date.now() - t0, loadAverage: load() };
+  const convergedMs = Date.now() - t0;
+  // How the victim's agents spread: reconnections pick a random other gateway, as behind a load balancer.
+  const survivorsHeld = await Promise.all(s.gateways.slice(1).map((g) => heldBy(g)));
+  const result = { held, plannedVictimAgents: args.victimAgents ?? null, reconnectedMs, convergedMs, survivorsHeld, loadAverage: load() };
   s.results['killGateway'] = result;
   say(JSON.stringify(result, null, 2));
 }
@@ -291,10 +304,23 @@ async function writeOut(s: Stack, error: unknown): Promise<void> {
   say(`wrote results and series to ${s.args.out}`);
 }
 
+/** The planned first-connection split (and, with --kill-gateway, what the survivors should end up holding). */
+function planLine(args: ScaleArgs): string {
+  const split = firstConnectionSplit(args.agents, args.gateways, args.victimAgents);
+  const within = args.clients > 1 ? ` (each of the ${args.clients} load generators splits its agents in this ratio, within one agent per gateway)` : '';
+  let line = `planned first connections: ${split.map((n, i) => `gw${i}${args.killGateway && i === 0 ? ' (victim)' : ''} ${n}`).join(', ')}${within}`;
+  if (args.killGateway && args.gateways > 1) {
+    const after = split.slice(1).map((n) => Math.round(n + split[0]! / (args.gateways - 1)));
+    line += `\nafter the kill, reconnections spread at random over the survivors: about ${after.join(', ')}`;
+  }
+  return line;
+}
+
 async function benchmark(args: ScaleArgs, cleanup: CleanupStack): Promise<void> {
   say(`agent-scale benchmark: ${args.agents} WebSocket agents, ${args.gateways} gateway(s), ${args.clients} load generator(s), real engines`);
   const m = machineInfo();
   say(`machine: ${m.cores} cores (${m.model}), ${m.memGiB} GiB, node ${m.node}, load ${load()}`);
+  say(planLine(args));
   const s = await startStack(args, cleanup);
   let error: unknown;
   try {

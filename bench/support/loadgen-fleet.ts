@@ -27,6 +27,12 @@ export interface LoadgenFleetOptions {
   readonly token: string;
   readonly labels: readonly string[];
   readonly sourceAddresses: number;
+  /**
+   * Ratio of first connections over `urls` (`--url-weights`, positive integers): every process
+   * splits its agents in it within one agent per URL, so the fleet's split is within `processes`
+   * agents per URL of it. Default: even. Reconnections go to a random other URL regardless.
+   */
+  readonly urlWeights?: readonly number[];
   readonly extraArgs?: readonly string[];
 }
 
@@ -57,6 +63,7 @@ export function startLoadgenFleet(options: LoadgenFleetOptions, cleanup: Cleanup
     if (count <= 0) break;
     const args = [
       ...options.urls.flatMap((url) => ['--url', url]),
+      ...(options.urlWeights === undefined ? [] : ['--url-weights', options.urlWeights.join(',')]),
       ...options.labels.flatMap((label) => ['--label', label]),
       ...['--agents', String(count), '--first-index', String(p * per), '--run-seed', seed],
       ...['--ramp', String(Math.max(1, Math.round(options.rampPerSecond / options.processes))), '--heartbeat-ms', String(options.heartbeatMs)],

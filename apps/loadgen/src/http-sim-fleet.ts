@@ -19,7 +19,9 @@ interface HttpSlot {
 
 /**
  * Simulated agents over plain HTTP polling (one POST per heartbeat, the next
- * one at once when a status changed). Keep-alive connections are pooled per
+ * one at once when a status changed). Every poll of an agent goes to its
+ * first-connection endpoint (`rt.firstUrl`); failed polls are counted, not
+ * redirected. Keep-alive connections are pooled per
  * source address; `concurrency` bounds polls in flight, and a poll due while
  * the bound is reached (or while the agent's previous poll still runs) is
  * skipped and counted.
@@ -70,7 +72,7 @@ export class HttpSimFleet {
 
   #send(slot: HttpSlot, i: number, body: Uint8Array, type: SentType): void {
     const { stats } = this.rt;
-    const url = this.#urls[slot.state.index % this.#urls.length]!;
+    const url = this.#urls[this.rt.firstUrl(slot.state.index)]!;
     slot.busy = true;
     this.#inFlight += 1;
     stats.recordSent(type);

@@ -18,6 +18,25 @@ describe('parseLoadgenOptions', () => {
     expect(o.labels).toEqual({ env: 'x', team: 'y=z' });
   });
 
+  it('reads --url-weights, one per --url, and defaults to an even split', () => {
+    const urls = ['--url', 'ws://a/p', '--url', 'ws://b/p', '--url', 'ws://c/p'];
+    expect(parseLoadgenOptions([...urls, '--url-weights', '2,1,1'], {}).urlWeights).toEqual([2, 1, 1]);
+    expect(parseLoadgenOptions(urls, {}).urlWeights).toEqual([1, 1, 1]);
+  });
+
+  it.each([
+    [['--url', 'ws://a/p', '--url', 'ws://b/p', '--url-weights', '2,1,1'], /one weight per --url: got 3 weights for 2 urls/],
+    [['--url', 'ws://a/p', '--url', 'ws://b/p', '--url-weights', '2'], /one weight per --url: got 1 weights for 2 urls/],
+    [['--url', 'ws://a/p', '--url', 'ws://b/p', '--url-weights', '2,0'], /--url-weights must be positive integers/],
+    [['--url', 'ws://a/p', '--url', 'ws://b/p', '--url-weights', '2,-1'], /--url-weights must be positive integers/],
+    [['--url', 'ws://a/p', '--url', 'ws://b/p', '--url-weights', '1.5,1'], /--url-weights must be positive integers/],
+    [['--url', 'ws://a/p', '--url', 'ws://b/p', '--url-weights', '1,,1'], /--url-weights must be positive integers/],
+    [['--url', 'ws://a/p', '--url-weights', ''], /--url-weights must be positive integers/],
+  ])('refuses bad weights %j', (argv, message) => {
+    expect(() => parseLoadgenOptions(argv as string[], {})).toThrow(LoadgenOptionError);
+    expect(() => parseLoadgenOptions(argv as string[], {})).toThrow(message);
+  });
+
   it.each([
     [[], /--url is required/],
     [['--url', 'ws://a/p', '--url', 'http://a/p'], /same scheme/],

@@ -6,10 +6,20 @@ export const MAX_AGENTS_PER_PROCESS = 19_000;
 /** Longest run; the generator stops by itself at the latest after this. */
 export const MAX_DURATION_S = 3_600;
 
+/** Endpoints used at most; further `--url`s (and their weights) are ignored. */
+const MAX_URLS = 64;
+
 /** A validated load-generator run. */
 export interface LoadgenOptions {
-  /** Endpoints, all `ws://` or all `http://`; agent i starts on endpoint i mod n and moves to the next on reconnect. */
+  /**
+   * Endpoints, all `ws://` or all `http://`. First connections (and every HTTP poll) follow a
+   * deterministic spread by agent index in the ratio of {@link urlWeights} (see `firstUrlSpread`);
+   * a WebSocket reconnection goes to a uniformly random endpoint other than the one that just
+   * failed or closed, as behind a load balancer (see `reconnectUrl`).
+   */
   readonly urls: readonly string[];
+  /** One positive integer per URL: the ratio of first connections (default all 1, an even split). Reconnections ignore it. */
+  readonly urlWeights: readonly number[];
   readonly transport: 'websocket' | 'http';
   readonly agents: number;
   /** Index of this process's first agent: uids and source addresses stay unique across processes. */
@@ -44,6 +54,8 @@ export class LoadgenOptionError extends Error {
 /** Usage text for `--help`. */
 export const USAGE = `loadgen: simulates OpAMP agents (WebSocket or plain HTTP) and prints JSON lines.
   --url URL              endpoint, repeatable; ws://... or http://... (required)
+  --url-weights W,W,...  first connections split in this ratio, one positive integer per --url
+                         (default even); reconnections go to a random other --url regardless
   --agents N             agents in this process, 1..${MAX_AGENTS_PER_PROCESS} (default 1000)
   --first-index N        index of the first agent (default 0)
   --run-seed HEX         16 hex digits shared by the processes of one run (default random)
@@ -77,6 +89,19 @@ function transportOf(urls: readonly string[]): 'websocket' | 'http' {
   throw new LoadgenOptionError(`--url must be ws://, wss://, http:// or https://, got ${String(kind)}`);
 }
 
+/** Largest weight: keeps agents × weight exact in a double. */
+const MAX_URL_WEIGHT = 1_000_000_000;
+
+function weightsOf(raw: string | undefined, urlCount: number): number[] {
+  if (raw === undefined) return Array.from({ length: urlCount }, () => 1);
+  const weights = raw.split(',').map((part) => (/^\s*\d+\s*$/.test(part) ? Number(part) : Number.NaN));
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 1 || w > MAX_URL_WEIGHT)) {
+    throw new LoadgenOptionError(`--url-weights must be positive integers (at most ${MAX_URL_WEIGHT}) separated by commas, got ${JSON.stringify(raw)}`);
+  }
+  if (weights.length !== urlCount) throw new LoadgenOptionError(`--url-weights needs one weight per --url: got ${weights.length} weights for ${urlCount} urls`);
+  return weights;
+}
+
 function labelsOf(pairs: readonly string[]): Record<string, string> {
   if (pairs.length === 0) return { env: 'loadgen' };
   const labels: Record<string, string> = {};
@@ -101,7 +126,7 @@ export function parseLoadgenOptions(argv: readonly string[], env: NodeJS.Process
         url: { type: 'string', multiple: true },
         label: { type: 'string', multiple: true },
         ...Object.fromEntries(
-          ['agents', 'first-index', 'run-seed', 'ramp', 'heartbeat-ms', 'http-rate', 'http-concurrency', 'duration-s', 'warmup-s', 'source-addresses', 'token', 'progress-ms', 'reconnect-min-ms', 'reconnect-max-ms'].map(
+          ['url-weights', 'agents', 'first-index', 'run-seed', 'ramp', 'heartbeat-ms', 'http-rate', 'http-concurrency', 'duration-s', 'warmup-s', 'source-addresses', 'token', 'progress-ms', 'reconnect-min-ms', 'reconnect-max-ms'].map(
             (name) => [name, { type: 'string' as const }],
           ),
         ),
@@ -115,11 +140,14 @@ export function parseLoadgenOptions(argv: readonly string[], env: NodeJS.Process
   const urls = (values['url'] as string[] | undefined) ?? [];
   const runSeed = s('run-seed') ?? randomSeed();
   if (!/^[0-9a-f]{16}$/.test(runSeed)) throw new LoadgenOptionError(`--run-seed must be 16 lower-case hex digits, got ${JSON.stringify(runSeed)}`);
+  const transport = transportOf(urls);
+  const urlWeights = weightsOf(s('url-weights'), urls.length);
   const reconnectMinMs = int('reconnect-min-ms', s('reconnect-min-ms'), 500, 10, 600_000);
   const durationS = int('duration-s', s('duration-s'), 60, 1, MAX_DURATION_S);
   return Object.freeze({
-    urls: Object.freeze(urls.slice(0, 64)),
-    transport: transportOf(urls),
+    urls: Object.freeze(urls.slice(0, MAX_URLS)),
+    urlWeights: Object.freeze(urlWeights.slice(0, MAX_URLS)),
+    transport,
     agents: int('agents', s('agents'), 1000, 1, MAX_AGENTS_PER_PROCESS),
     firstIndex: int('first-index', s('first-index'), 0, 0, 10_000_000),
     runSeed,

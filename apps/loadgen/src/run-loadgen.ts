@@ -3,6 +3,7 @@ import { HttpSimFleet } from './http-sim-fleet.js';
 import type { LoadgenOptions } from './loadgen-options.js';
 import { LoadgenStats } from './loadgen-stats.js';
 import { RateLimiter } from './rate-limiter.js';
+import { firstUrlSpread } from './url-choice.js';
 import { WsSimAgent, type SimRuntime } from './ws-sim-agent.js';
 
 /** Period of the one timer that ramps, schedules heartbeats and paces HTTP polls for every agent. */
@@ -88,8 +89,11 @@ export function runLoadgen(options: LoadgenOptions, emit: Emit): LoadgenRun {
   const fleet: FleetDescription = { labels: options.labels, startedAtNanos: BigInt(t0) * 1_000_000n, configs: new Map() };
   const agents = Array.from({ length: options.agents }, (_, i) => newSimAgent(options.runSeed, options.firstIndex + i));
   let stopping = false;
+  const spread = firstUrlSpread(options.agents, options.urlWeights);
   const rt: SimRuntime = {
     urls: options.urls,
+    firstUrl: (index) => spread[index - options.firstIndex]!,
+    random: Math.random,
     sourceAddresses: options.sourceAddresses,
     headers: options.token === undefined ? {} : { Authorization: `Bearer ${options.token}` },
     fleet,

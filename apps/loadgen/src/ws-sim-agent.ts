@@ -3,6 +3,7 @@ import { WebSocket, type RawData } from 'ws';
 import { fullReport, heartbeat, onServerMessage, type FleetDescription, type SimAgentState } from './agent-messages.js';
 import type { LoadgenStats, SentType } from './loadgen-stats.js';
 import { sourceAddressOf } from './source-addresses.js';
+import { reconnectUrl } from './url-choice.js';
 
 const MAX_PAYLOAD = 64 * 1024 * 1024;
 const HANDSHAKE_TIMEOUT_MS = 30_000;
@@ -10,6 +11,14 @@ const HANDSHAKE_TIMEOUT_MS = 30_000;
 /** What every simulated agent of a process shares. */
 export interface SimRuntime {
   readonly urls: readonly string[];
+  /** Index into `urls` of agent `index`'s first connection (the process's deterministic, weighted spread). */
+  firstUrl(index: number): number;
+  /**
+   * Uniform in [0, 1): picks reconnection endpoints and backoff jitter. Math.random in a run
+   * (the run seed names agents; reconnect order depends on timing, so seeding would not make a
+   * run repeatable), replaceable in tests.
+   */
+  readonly random: () => number;
   readonly sourceAddresses: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly fleet: FleetDescription;
@@ -28,14 +37,19 @@ function bytesOf(data: RawData): Uint8Array {
 /**
  * One simulated agent on its own WebSocket: full report on every (re)connect,
  * heartbeats when the process's schedule says so, APPLIED for every new
- * remote config, reconnect with jittered exponential backoff to the next
- * endpoint (or after the server's retry hint). No timer of its own while
- * connected: the process drives heartbeats for all agents from one tick.
+ * remote config, reconnect with jittered exponential backoff (or after the
+ * server's retry hint). The first connection goes to `rt.firstUrl(index)`;
+ * every reconnection to a uniformly random endpoint other than the one whose
+ * connection just failed or closed (see {@link reconnectUrl}), so the agents
+ * of a dead gateway spread evenly over the others, as behind a load
+ * balancer. No timer of its own while connected: the process drives
+ * heartbeats for all agents from one tick.
  */
 export class WsSimAgent {
   #ws: WebSocket | undefined;
   #open = false;
-  #attempts = 0;
+  /** Index into `rt.urls` of the current (or last) connection; -1 before the first. */
+  #url = -1;
   #failures = 0;
   #awaiting = 0;
   #sentAt = 0;
@@ -51,11 +65,11 @@ export class WsSimAgent {
     return this.#open;
   }
 
+  /** Opens the first connection, or a reconnection to another endpoint. */
   connect(): void {
     const { urls, headers, sourceAddresses, stats } = this.rt;
-    const url = urls[(this.state.index + this.#attempts) % urls.length]!;
-    this.#attempts += 1;
-    const ws = new WebSocket(url, {
+    this.#url = this.#url < 0 ? this.rt.firstUrl(this.state.index) : reconnectUrl(urls.length, this.#url, this.rt.random);
+    const ws = new WebSocket(urls[this.#url]!, {
       headers,
       perMessageDeflate: false,
       maxPayload: MAX_PAYLOAD,
@@ -152,7 +166,7 @@ export class WsSimAgent {
   #backoffMs(): number {
     const { reconnectMinMs, reconnectMaxMs } = this.rt;
     const ceiling = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(this.#failures + 1, 16));
-    return reconnectMinMs + Math.floor(Math.random() * (ceiling - reconnectMinMs + 1));
+    return reconnectMinMs + Math.floor(this.rt.random() * (ceiling - reconnectMinMs + 1));
   }
 
   #send(bytes: Uint8Array, type: SentType): void {
