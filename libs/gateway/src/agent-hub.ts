@@ -62,7 +62,7 @@ export class AgentHub {
   ) {
     this.http = new HttpSessionCache(options.maxHttpSessions, options.httpIdleMs, (entry, why) => this.#httpEnded(entry, why));
     this.mailbox = new DeliveryMailbox({ maxAgents: options.mailboxMaxAgents, maxBytes: options.mailboxMaxBytes });
-    this.publisher = new BoundedPublisher(options.bus, options.maxInFlightPublishes, options.logger, metrics);
+    this.publisher = new BoundedPublisher(options.bus, options.maxInFlightPublishes, options.maxInFlightPublishBytes, options.logger, metrics);
     this.keeper = new OwnershipKeeper(options.ownership, options.gatewayId, options.ownershipTtlMs, options.logger, metrics, (uid, holder) =>
       this.#claimLost(uid, holder),
     );

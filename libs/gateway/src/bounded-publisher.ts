@@ -4,26 +4,28 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import { raceWaiter } from './race-waiter.js';
 
 /**
- * Fire-and-track bus publishing with a hard bound on publishes in flight.
- * Callers never await acknowledgements, so one slow agent or a slow broker
- * never delays the answer to any agent; when the bound is reached the
- * gateway refuses new work (agents are told to retry later) instead of
- * queueing without limit.
+ * Fire-and-track bus publishing with a hard bound on publishes in flight, in
+ * number and in payload bytes. Callers never await acknowledgements, so one
+ * slow agent or a slow broker never delays the answer to any agent; when a
+ * bound is reached the gateway refuses new work (agents are told to retry
+ * later) instead of queueing without limit.
  */
 export class BoundedPublisher {
   #inFlight = 0;
+  #bytes = 0;
   #idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly bus: EventBus,
     private readonly maxInFlight: number,
+    private readonly maxBytes: number,
     private readonly logger: Logger,
     private readonly metrics: GatewayMetrics,
   ) {}
 
   /** True when no further publish should be accepted right now. */
   get saturated(): boolean {
-    return this.#inFlight >= this.maxInFlight;
+    return this.#inFlight >= this.maxInFlight || this.#bytes >= this.maxBytes;
   }
 
   /** Publishes in flight (including those waiting for their `after` gate). */
@@ -39,6 +41,7 @@ export class BoundedPublisher {
    */
   publish(subject: string, data: Uint8Array, msgId: string | undefined, after?: Promise<unknown>): Promise<void> {
     this.#inFlight += 1;
+    this.#bytes += data.length;
     const start = after ?? Promise.resolve();
     return start
       .then(() => this.bus.publish(subject, data, msgId === undefined ? {} : { msgId }))
@@ -51,6 +54,7 @@ export class BoundedPublisher {
       )
       .finally(() => {
         this.#inFlight -= 1;
+        this.#bytes -= data.length;
         if (this.#inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
       });
   }

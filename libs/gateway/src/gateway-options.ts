@@ -47,8 +47,16 @@ export interface GatewayOptions {
   readonly mailboxMaxAgents?: number;
   /** Bytes of deliveries waiting for HTTP polls (default 256 MiB). */
   readonly mailboxMaxBytes?: number;
-  /** Bus publishes in flight; beyond it agents are told to retry later (default 2048). */
+  /**
+   * Bus publishes in flight (those waiting for their agent's ownership claim included); beyond
+   * it agents are told to retry later (default 8192). High enough that the agents of a failed
+   * gateway, arriving in a burst, are taken rather than sent away for a retry interval; kept
+   * below what the bus itself queues (256 in flight + 10 000 waiting by default), so a publish
+   * the gateway accepted is never refused by the bus.
+   */
   readonly maxInFlightPublishes?: number;
+  /** Payload bytes of the publishes in flight; beyond it agents are told to retry later (default 64 MiB). */
+  readonly maxInFlightPublishBytes?: number;
   /** Bytes queued on one WebSocket before further sends to it are dropped (default 16 MiB). */
   readonly maxBufferedBytes?: number;
   /** Connections told to go away per drain step (default 500). */
@@ -109,7 +117,8 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     httpIdleMs: int('httpIdleMs', o.httpIdleMs, 120_000, 10, 86_400_000),
     mailboxMaxAgents: int('mailboxMaxAgents', o.mailboxMaxAgents, 100_000, 1, 10_000_000),
     mailboxMaxBytes: int('mailboxMaxBytes', o.mailboxMaxBytes, 256 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
-    maxInFlightPublishes: int('maxInFlightPublishes', o.maxInFlightPublishes, 2048, 1, 1_000_000),
+    maxInFlightPublishes: int('maxInFlightPublishes', o.maxInFlightPublishes, 8192, 1, 1_000_000),
+    maxInFlightPublishBytes: int('maxInFlightPublishBytes', o.maxInFlightPublishBytes, 64 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
     maxBufferedBytes: int('maxBufferedBytes', o.maxBufferedBytes, 16 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     drainBatchSize: int('drainBatchSize', o.drainBatchSize, 500, 1, 1_000_000),
     drainBatchIntervalMs: int('drainBatchIntervalMs', o.drainBatchIntervalMs, 100, 1, 60_000),

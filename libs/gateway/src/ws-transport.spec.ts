@@ -244,6 +244,19 @@ describe('WebSocket transport', () => {
     await expect.poll(async () => (await a.exchange({ instanceUid: uid })).errorResponse).toBeNull();
   });
 
+  it('answers Unavailable while the payload bytes in flight reach their bound, whatever their number', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // One full description is more than 64 bytes; the count bound is far away.
+    tg = await startTestGateway({ maxInFlightPublishes: 1000, maxInFlightPublishBytes: 64, busOptions: { beforeStore: () => held } });
+    const a = await connect();
+    const uid = newUid();
+    await a.exchange({ instanceUid: uid, agentDescription: describeAgent('a') });
+    expect((await a.exchange({ instanceUid: uid })).errorResponse!.type).toBe(ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+    release();
+    await expect.poll(async () => (await a.exchange({ instanceUid: uid })).errorResponse).toBeNull();
+  });
+
   it('terminates a peer that does not answer pings', async () => {
     // liveness: ws ping every pingIntervalMs (wire-facts §6.2 leaves it to the server)
     tg = await startTestGateway({ pingIntervalMs: 50 });
