@@ -14,6 +14,7 @@ import { decodeConfigChangedEvent } from './config-changed-event.js';
 import { createConfigVersionCache } from './config-versions.js';
 import { ConfigServiceOptionsError } from './errors.js';
 import { fanOut } from './fanout.js';
+import { FanoutPriority } from './fanout-priority.js';
 import { createInventoryRepository, type InventoryRepository } from './inventory-repository.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { createLivenessWriter } from './liveness-writer.js';
@@ -53,6 +54,11 @@ export interface ConfigServiceOptions {
    * this process did not see (another replica's, or one whose event was lost) goes unnoticed.
    */
   readonly healIntervalMs?: number;
+  /**
+   * While a config change fans out, an agent event waits at most this long before it is handled,
+   * so the offers go out first (default 10 000; 0 never waits; below the 30 s ack wait).
+   */
+  readonly fanoutPriorityMaxWaitMs?: number;
   /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
   readonly now?: () => number;
   /** Signs every offered config (docs/config-signing.md); unsigned when absent. */
@@ -114,12 +120,13 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
     signingKey: options.signingKey,
     memo: new ReconcileMemo({ maxEntries: options.inventoryCacheSize ?? 200_000, maxAgeMs: settings.healIntervalMs, now }),
   });
-  const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now });
+  const priority = new FanoutPriority(settings.fanoutPriorityMaxWaitMs);
+  const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now, priority });
   const consumers: BusConsumer[] = [];
   try {
     await ensureTopology(bus, topology);
     consumers.push(await bus.consume({ ...topology.consumers['config-service'], maxInFlight: settings.maxInFlight }, handle));
-    const onConfigChanged = configEventHandler({ store, logger, metrics, reconciler, fanoutBatch: settings.fanoutBatch });
+    const onConfigChanged = configEventHandler({ store, logger, metrics, reconciler, fanoutBatch: settings.fanoutBatch, priority });
     consumers.push(await bus.consume({ ...topology.configConsumers['config-service'], maxInFlight: 1 }, onConfigChanged));
   } catch (err) {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
@@ -142,6 +149,7 @@ interface HandlerDeps {
   readonly inventory: InventoryRepository;
   readonly reconciler: Reconciler;
   readonly now: () => number;
+  readonly priority: FanoutPriority;
 }
 
 function agentEventHandler(deps: HandlerDeps): (msg: BusMessage) => Promise<void> {
@@ -153,6 +161,7 @@ function agentEventHandler(deps: HandlerDeps): (msg: BusMessage) => Promise<void
     logger.warn(fields, `malformed ${kind} acked without processing`);
   };
   return async (msg: BusMessage): Promise<void> => {
+    await deps.priority.yield();
     if (msg.subject === topology.subjects.agentMessage) {
       let decoded;
       try {
@@ -190,6 +199,7 @@ function configEventHandler(deps: {
   readonly metrics: ServiceMetrics;
   readonly reconciler: Reconciler;
   readonly fanoutBatch: number;
+  readonly priority: FanoutPriority;
 }): (msg: BusMessage) => Promise<void> {
   return async (msg: BusMessage): Promise<void> => {
     let event;
@@ -201,8 +211,16 @@ function configEventHandler(deps: {
       return;
     }
     deps.reconciler.configChanged();
-    const result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch);
-    deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...result }, 'config change reconciled');
+    const started = performance.now();
+    const end = deps.priority.begin();
+    let result;
+    try {
+      result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch);
+    } finally {
+      end();
+    }
+    const durationMs = Math.round(performance.now() - started);
+    deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...result, durationMs }, 'config change reconciled');
   };
 }
 
@@ -212,6 +230,7 @@ interface Settings {
   readonly maxInFlight: number;
   readonly lastSeenIntervalMs: number;
   readonly healIntervalMs: number;
+  readonly fanoutPriorityMaxWaitMs: number;
 }
 
 function validate(options: ConfigServiceOptions): Settings {
@@ -230,5 +249,6 @@ function validate(options: ConfigServiceOptions): Settings {
     maxInFlight: int('maxInFlight', options.maxInFlight ?? 16, 1, 1024),
     lastSeenIntervalMs: int('lastSeenIntervalMs', options.lastSeenIntervalMs ?? 30_000, 0, 86_400_000),
     healIntervalMs: int('healIntervalMs', options.healIntervalMs ?? 300_000, 0, 86_400_000),
+    fanoutPriorityMaxWaitMs: int('fanoutPriorityMaxWaitMs', options.fanoutPriorityMaxWaitMs ?? 10_000, 0, 20_000),
   });
 }
