@@ -119,7 +119,13 @@ async function rampPhase(s: Stack): Promise<void> {
     await waitUntil('every agent connected', timeoutMs, () => fleet.total().connected >= args.agents, report);
     const connectedMs = Date.now() - s.rampT0;
     say(`  all ${args.agents} agents connected ${(connectedMs / 1000).toFixed(1)} s after the load generators started (${report()})`);
-    const inventoryMs = await waitUntil('the store listing every agent online', timeoutMs, async () => (await countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected')) >= args.agents, () => 'store catching up');
+    let online = 0;
+    const inventoryMs = await waitUntil(
+      'the store listing every agent online',
+      timeoutMs,
+      async () => (online = await countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected')) >= args.agents,
+      () => `store lists ${online} online`,
+    );
     say(`  store lists all ${args.agents} online ${(inventoryMs / 1000).toFixed(1)} s later`);
     s.results['ramp'] = { connectedMs, inventoryLagMs: inventoryMs, baselineRssMiB: s.baseline.map((b) => (b ? +(b.rssBytes / MiB).toFixed(1) : null)) };
   } finally {
@@ -222,12 +228,21 @@ async function fanoutPhase(s: Stack): Promise<string> {
   let latencies: number[] = [];
   try {
     agentsMs = await waitUntil('APPLIED at every agent', 300_000, () => fleet.appliedTimes(configHash).length >= args.agents, () => `${fleet.appliedTimes(configHash).length} applied`);
-    storeMs = await waitUntil('APPLIED in the store for every agent', 300_000, async () => (await countRow(deployment.store, APPLIED_IN_STORE, [configHash])) >= args.agents, () => 'store catching up');
+    let stored = 0;
+    storeMs = await waitUntil(
+      'APPLIED in the store for every agent',
+      300_000,
+      async () => (stored = await countRow(deployment.store, APPLIED_IN_STORE, [configHash])) >= args.agents,
+      () => `store shows ${stored} APPLIED`,
+    );
   } finally {
     latencies = fleet.appliedTimes(configHash).map((t) => t - t0).sort((a, b) => a - b);
     s.series.fanout = { latenciesMs: downsampleSorted(latencies, 1_000), storeApplied: await sampler.stop() };
   }
-  const result = { postMs, matchedAgents, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: percentilesOfSorted(latencies), loadAverage: load() };
+  // The config service's own account: how long its fan-out (read, offer, record) took.
+  const reconciled = s.configService.logs.find((r) => r.msg === 'config change reconciled' && r['configHash'] === configHash);
+  const serviceFanoutMs = typeof reconciled?.['durationMs'] === 'number' ? reconciled['durationMs'] : null;
+  const result = { postMs, matchedAgents, serviceFanoutMs, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: percentilesOfSorted(latencies), loadAverage: load() };
   s.results['fanout'] = result;
   say(JSON.stringify(result, null, 2));
   return configHash;
@@ -252,6 +267,7 @@ async function killPhase(s: Stack, configHash: string | undefined): Promise<void
   const sampler = startSampler(async (t): Promise<KillPoint> => ({ t, connected: fleet.total().connected, storeOnlineOnSurvivors: await onlineOnSurvivors() }), 1_000, t0);
   let reconnectedMs: number;
   try {
+    let survivorsOnline = 0;
     victim.kill('SIGKILL');
     await victim.exited;
     await waitUntil('the loadgen to notice', 60_000, () => fleet.total().connected < args.agents);
@@ -261,11 +277,12 @@ async function killPhase(s: Stack, configHash: string | undefined): Promise<void
       'the store showing every agent online on a surviving gateway' + (configHash ? ' with its APPLIED status' : ''),
       300_000,
       async () => {
-        if ((await onlineOnSurvivors()) < args.agents) return false;
+        survivorsOnline = await onlineOnSurvivors();
+        if (survivorsOnline < args.agents) return false;
         if (configHash === undefined) return true;
         return (await countRow(deployment.store, APPLIED_IN_STORE, [configHash])) >= args.agents;
       },
-      () => 'store converging',
+      () => `store shows ${survivorsOnline} online on survivors`,
     );
   } finally {
     s.series.kill = await sampler.stop();
