@@ -41,6 +41,13 @@ export interface ReconcilerOptions {
   readonly memo?: ReconcileMemo;
 }
 
+/** A batch of agents read for a fan-out, not reconciled yet. */
+export interface ReadBatch {
+  readonly views: readonly ReconcileView[];
+  /** Offers what each view needs; call once. */
+  reconcile(): Promise<ReconcileOutcome[]>;
+}
+
 /** Compares agents with their target config and sends RemoteConfig offers to their gateways. */
 export interface Reconciler {
   /**
@@ -52,10 +59,11 @@ export interface Reconciler {
   /** After a CONNECTED event at `at`: forgets offers made before it, then reconciles the agent. */
   onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome>;
   /**
-   * Reconciles the batch of agents `load` reads, with one owner lookup and one offer-recording
-   * statement; returns the views with their outcomes.
+   * Reads a batch of agents with `load` and returns its views with the function that reconciles
+   * them (one owner lookup and one offer-recording statement). Reading the next batch need not
+   * wait for that: a fan-out overlaps the batches' round trips.
    */
-  reconcileBatch(load: () => Promise<readonly ReconcileView[]>): Promise<{ views: readonly ReconcileView[]; outcomes: ReconcileOutcome[] }>;
+  readBatch(load: () => Promise<readonly ReconcileView[]>): Promise<ReadBatch>;
   /**
    * A config change was committed and is about to be fanned out: views read before now may
    * name an outdated target. Call before the fan-out reads.
@@ -151,11 +159,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       return reconcileOne(agent);
     },
 
-    async reconcileBatch(load: () => Promise<readonly ReconcileView[]>): Promise<{ views: readonly ReconcileView[]; outcomes: ReconcileOutcome[] }> {
+    async readBatch(load: () => Promise<readonly ReconcileView[]>): Promise<ReadBatch> {
       const ticket = memo.ticket();
       const views = await load();
       for (const view of views) memo.remember(view, ticket);
-      return { views, outcomes: await reconcileViews(views, (uids) => ownership.owners(uids)) };
+      return { views, reconcile: () => reconcileViews(views, (uids) => ownership.owners(uids)) };
     },
 
     configChanged(): void {
