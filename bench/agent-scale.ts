@@ -241,8 +241,8 @@ async function fanoutPhase(s: Stack): Promise<string> {
   }
   // The config service's own account: how long its fan-out (read, offer, record) took.
   const reconciled = s.configService.logs.find((r) => r.msg === 'config change reconciled' && r['configHash'] === configHash);
-  const serviceFanoutMs = typeof reconciled?.['durationMs'] === 'number' ? reconciled['durationMs'] : null;
-  const result = { postMs, matchedAgents, serviceFanoutMs, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: percentilesOfSorted(latencies), loadAverage: load() };
+  const serviceFanout = reconciled === undefined ? null : { durationMs: reconciled['durationMs'], readMs: reconciled['readMs'], blockedMs: reconciled['blockedMs'], batches: reconciled['batches'] };
+  const result = { postMs, matchedAgents, serviceFanout, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: percentilesOfSorted(latencies), loadAverage: load() };
   s.results['fanout'] = result;
   say(JSON.stringify(result, null, 2));
   return configHash;

@@ -10,6 +10,10 @@ export interface FanoutResult {
   /** Offers sent. */
   readonly offered: number;
   readonly batches: number;
+  /** Time spent waiting for the batch reads, in ms (they follow one another). */
+  readonly readMs: number;
+  /** Time the reads waited for a batch in flight to finish, in ms. */
+  readonly blockedMs: number;
 }
 
 /** Batches being reconciled at once (owner lookups, sends and offer writes overlap the next read). */
@@ -33,9 +37,13 @@ export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: 
   let agents = 0;
   let offered = 0;
   let batches = 0;
+  let readMs = 0;
+  let blockedMs = 0;
   try {
     while (failures.length === 0) {
+      const readStarted = performance.now();
       const batch = await reconciler.readBatch(() => loadOnlineBatch(store, event.tenantId, target, after, batchSize));
+      readMs += performance.now() - readStarted;
       if (batch.views.length === 0) break;
       agents += batch.views.length;
       batches += 1;
@@ -49,12 +57,16 @@ export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: 
       running.add(work);
       if (batch.views.length < batchSize) break;
       after = (batch.views[batch.views.length - 1] as { instanceUid: string }).instanceUid;
-      if (running.size >= FANOUT_BATCHES_IN_FLIGHT) await Promise.race(running);
+      if (running.size >= FANOUT_BATCHES_IN_FLIGHT) {
+        const blockedSince = performance.now();
+        await Promise.race(running);
+        blockedMs += performance.now() - blockedSince;
+      }
     }
   } catch (err) {
     failures.push(err);
   }
   await Promise.all(running);
   if (failures.length > 0) throw failures[0];
-  return Object.freeze({ agents, offered, batches });
+  return Object.freeze({ agents, offered, batches, readMs: Math.round(readMs), blockedMs: Math.round(blockedMs) });
 }
