@@ -72,7 +72,7 @@ async function countRow(store: ScaleDeployment['store'], sql: string, params: un
 }
 
 async function startStack(args: ScaleArgs, cleanup: CleanupStack): Promise<Stack> {
-  const deployment = await openScaleDeployment(cleanup, { cpuProfDir: args.cpuProfDir });
+  const deployment = await openScaleDeployment(cleanup, { cpuProfDir: args.cpuProfDir, env: args.env });
   // The consumer first, so the agents' first events find it.
   const configService = await deployment.startConfigService();
   const gatewayIds = Array.from({ length: args.gateways }, (_, i) => `${deployment.name.replace(/_/g, '-')}-gw${i}`);

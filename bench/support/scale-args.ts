@@ -45,6 +45,8 @@ export interface ScaleArgs {
   readonly out: string | undefined;
   /** Absolute directory for V8 CPU profiles of the gateways and the config service, if asked for. */
   readonly cpuProfDir: string | undefined;
+  /** Extra environment of every Shepherd process (`--env KEY=VALUE`, repeatable), e.g. CONFIG_FANOUT_BATCH. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
@@ -63,7 +65,9 @@ export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
   --timeout-s N         give up after N seconds (default 1800)
   --out FILE            also write results and time series (ramp, fan-out, kill) as JSON, for bench:plot
   --cpu-prof DIR        run the gateways and the config service with node --cpu-prof into DIR/<process>/
-                        (stopped gracefully at the end so the profiles get written; see bench:cpu-profile)`;
+                        (stopped gracefully at the end so the profiles get written; see bench:cpu-profile)
+  --env KEY=VALUE       extra environment for the gateways, config service and admin API (repeatable),
+                        e.g. --env CONFIG_FANOUT_BATCH=2000 (docs/configuration.md)`;
 
 function int(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
   const raw = values[name] as string | undefined;
@@ -136,6 +140,7 @@ export function parseScaleArgs(argv: readonly string[], cwd = process.cwd()): Sc
       'kill-gateway': { type: 'boolean' },
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      env: { type: 'string', multiple: true },
       ...Object.fromEntries(['agents', 'victim-agents', 'gateways', 'clients', 'ramp', 'heartbeat-ms', 'steady-s', 'source-addresses', 'timeout-s'].map((n) => [n, { type: 'string' as const }])),
     },
     strict: true,
@@ -167,5 +172,16 @@ export function parseScaleArgs(argv: readonly string[], cwd = process.cwd()): Sc
     timeoutS: int(values, 'timeout-s', 1800, 30, 7200),
     out: path(values.out, 'out', cwd),
     cpuProfDir: path(values['cpu-prof'], 'cpu-prof', cwd),
+    env: envPairs(values.env ?? []),
   });
+}
+
+function envPairs(pairs: readonly string[]): Readonly<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+    if (match === null) throw new ScaleArgsError(`--env takes KEY=VALUE with an upper-case KEY, got ${pair}`);
+    env[match[1]!] = match[2]!;
+  }
+  return Object.freeze(env);
 }

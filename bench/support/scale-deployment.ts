@@ -50,6 +50,8 @@ export interface ScaleDeployment {
 export interface ScaleDeploymentOptions {
   /** Run the gateways and the config service with `--cpu-prof`, each into `<dir>/<name>/`. */
   readonly cpuProfDir?: string | undefined;
+  /** Extra environment of every process, over the deployment's own. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Opens the deployment; call `cleanup.run()` in every exit path. */
@@ -70,7 +72,7 @@ export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleD
   cleanup.add(`drop schema ${name}`, () => store.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`));
   // Registered last, so it runs first: no process may still write while the rest is removed.
   cleanup.add('stop every process', () => stopAllAppProcesses());
-  const env = { ...loopbackAppEnv({ token, dataDir }), ...realEnginesEnv(name) };
+  const env = { ...loopbackAppEnv({ token, dataDir }), ...realEnginesEnv(name), ...options.env };
   const profiled: AppProcess[] = [];
   const start = async (main: string, label: string, extra: Record<string, string> = {}, profile = false): Promise<AppProcess> => {
     // A directory per process: node names profiles by pid and thread, and tsx's loader thread writes one too.

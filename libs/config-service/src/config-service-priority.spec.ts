@@ -13,7 +13,7 @@ function holdingFanoutReads(inner: SqlStore) {
   let blocked = 0;
   const store: SqlStore = {
     query: async (sql, params) => {
-      if (/ORDER BY a\.instance_uid LIMIT/.test(sql)) {
+      if (/ORDER BY instance_uid LIMIT/.test(sql)) {
         blocked += 1;
         await held;
       }

@@ -61,33 +61,41 @@ export async function loadReconcileView(db: SqlExecutor, instanceUid: string): P
 export type FanoutTarget = { readonly selector: LabelSelector } | { readonly instanceUid: string };
 
 /**
- * Up to `limit` online agents of `tenantId` that `target` covers, with instance uid greater
- * than `afterUid` (keyset pagination), in uid order. The `matchLabels` containment is written
- * out so the GIN index on `agents.labels` serves it.
+ * Up to `limit` instance uids of online agents of `tenantId` that `target` covers, greater than
+ * `afterUid` (keyset pagination), in uid order: the cheap first step of a fan-out, which then
+ * loads the views of these agents in chunks ({@link loadViews}). The `matchLabels` containment is
+ * written out so the GIN index on `agents.labels` can serve it.
  */
-export async function loadOnlineBatch(
+export async function listOnlineUids(
   db: SqlExecutor,
   tenantId: string,
   target: FanoutTarget,
   afterUid: string | null,
   limit: number,
-): Promise<ReconcileView[]> {
+): Promise<string[]> {
   if ('instanceUid' in target) {
-    const { rows } = await db.query<ViewRow>(
-      `${VIEW_SELECT}
-        WHERE a.tenant_id = $1 AND a.connected AND a.instance_uid = $2::uuid AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
+    const { rows } = await db.query<{ instance_uid: string }>(
+      `SELECT instance_uid FROM agents
+        WHERE tenant_id = $1 AND connected AND instance_uid = $2::uuid AND ($3::uuid IS NULL OR instance_uid > $3::uuid)
         LIMIT $4`,
       [tenantId, target.instanceUid, afterUid, limit],
     );
-    return rows.map(toView);
+    return rows.map((row) => row.instance_uid);
   }
-  const { rows } = await db.query<ViewRow>(
-    `${VIEW_SELECT}
-      WHERE a.tenant_id = $1 AND a.connected AND a.labels @> $2::jsonb AND selector_matches(a.labels, $5::jsonb)
-        AND ($3::uuid IS NULL OR a.instance_uid > $3::uuid)
-      ORDER BY a.instance_uid LIMIT $4`,
+  const { rows } = await db.query<{ instance_uid: string }>(
+    `SELECT instance_uid FROM agents
+      WHERE tenant_id = $1 AND connected AND labels @> $2::jsonb AND selector_matches(labels, $5::jsonb)
+        AND ($3::uuid IS NULL OR instance_uid > $3::uuid)
+      ORDER BY instance_uid LIMIT $4`,
     [tenantId, target.selector.matchLabels, afterUid, limit, selectorJson(target.selector)],
   );
+  return rows.map((row) => row.instance_uid);
+}
+
+/** The reconcile views of `instanceUids` (those with an inventory row), in uid order. */
+export async function loadViews(db: SqlExecutor, instanceUids: readonly string[]): Promise<ReconcileView[]> {
+  if (instanceUids.length === 0) return [];
+  const { rows } = await db.query<ViewRow>(`${VIEW_SELECT} WHERE a.instance_uid = ANY($1::uuid[]) ORDER BY a.instance_uid`, [instanceUids]);
   return rows.map(toView);
 }
 

@@ -7,7 +7,7 @@ import { parseSelector } from './selector.js';
 import { DEFAULT_FILES, useServiceHarness } from './service-harness.test-helpers.js';
 import { ENGINES, useTestDatabase } from './test-database.test-helpers.js';
 
-const FANOUT_READ = /ORDER BY a\.instance_uid LIMIT/;
+const FANOUT_READ = /instance_uid = ANY\(\$1::uuid\[\]\) ORDER BY a\.instance_uid/;
 const OFFER_WRITE = /INSERT INTO agent_config_state AS s \(instance_uid, target_hash, offered_hash/;
 
 /** A store whose offer-recording writes wait until released (or fail, when told), counting fan-out reads. */

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@shepherd/store';
 import type { ConfigChangedEvent } from './config-changed-event.js';
-import { loadOnlineBatch } from './config-state-repository.js';
+import { listOnlineUids, loadViews } from './config-state-repository.js';
 import type { Reconciler } from './reconciler.js';
 
 /** Totals of one fan-out. */
@@ -10,63 +10,65 @@ export interface FanoutResult {
   /** Offers sent. */
   readonly offered: number;
   readonly batches: number;
-  /** Time spent waiting for the batch reads, in ms (they follow one another). */
+  /** Summed time of the batches' view reads, in ms (several run at once). */
   readonly readMs: number;
-  /** Time the reads waited for a batch in flight to finish, in ms. */
+  /** Time the fan-out waited for a free place among the batches in flight, in ms. */
   readonly blockedMs: number;
 }
 
-/** Batches being reconciled at once (owner lookups, sends and offer writes overlap the next read). */
+/** Batches read and reconciled at once. */
 export const FANOUT_BATCHES_IN_FLIGHT = 4;
+/** Batches whose uids one listing query returns. */
+const BATCHES_PER_LISTING = 10;
 
 /**
  * Reconciles every online agent of the event's tenant that its selector matches (only the
- * event's agent when it names one), `batchSize` agents at a time: keyset pagination by instance
- * uid, so each batch is one indexed read, one owner lookup and one offer-recording write. The
- * reads follow one another; up to {@link FANOUT_BATCHES_IN_FLIGHT} batches are reconciled
- * meanwhile, because a batch mostly waits on the store and the ownership store, so memory stays
- * bounded by that many batches. Store, ownership and bus errors propagate once the batches in
- * flight settled: the event is then redelivered, and agents already offered within the resend
- * window are skipped on the retry.
+ * event's agent when it names one), `batchSize` agents at a time. The matching uids are listed
+ * in pages (keyset pagination by uid, {@link BATCHES_PER_LISTING} batches per page); each batch
+ * is then one read of its views, one owner lookup and one offer-recording write, and up to
+ * {@link FANOUT_BATCHES_IN_FLIGHT} batches run at once: a batch mostly waits on the store and
+ * the ownership store, and on a busy machine concurrent reads also get more of its CPU. Memory
+ * stays bounded by one page of uids and the batches in flight. Store, ownership and bus errors
+ * propagate once the batches in flight settled: the event is then redelivered, and agents
+ * already offered within the resend window are skipped on the retry.
  */
 export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: ConfigChangedEvent, batchSize: number): Promise<FanoutResult> {
   const target = event.instanceUid === undefined ? { selector: event.selector } : { instanceUid: event.instanceUid };
   const running = new Set<Promise<void>>();
   const failures: unknown[] = [];
-  let after: string | null = null;
-  let agents = 0;
-  let offered = 0;
-  let batches = 0;
-  let readMs = 0;
-  let blockedMs = 0;
+  const totals = { agents: 0, offered: 0, batches: 0, readMs: 0, blockedMs: 0 };
+  const runBatch = async (uids: readonly string[]): Promise<void> => {
+    const readStarted = performance.now();
+    const batch = await reconciler.readBatch(() => loadViews(store, uids));
+    totals.readMs += performance.now() - readStarted;
+    totals.agents += batch.views.length;
+    const outcomes = await batch.reconcile();
+    totals.offered += outcomes.filter((outcome) => outcome === 'offered').length;
+  };
   try {
+    let after: string | null = null;
+    const pageSize = batchSize * BATCHES_PER_LISTING;
     while (failures.length === 0) {
-      const readStarted = performance.now();
-      const batch = await reconciler.readBatch(() => loadOnlineBatch(store, event.tenantId, target, after, batchSize));
-      readMs += performance.now() - readStarted;
-      if (batch.views.length === 0) break;
-      agents += batch.views.length;
-      batches += 1;
-      const work: Promise<void> = batch
-        .reconcile()
-        .then(
-          (outcomes) => void (offered += outcomes.filter((outcome) => outcome === 'offered').length),
-          (err: unknown) => void failures.push(err),
-        )
-        .finally(() => running.delete(work));
-      running.add(work);
-      if (batch.views.length < batchSize) break;
-      after = (batch.views[batch.views.length - 1] as { instanceUid: string }).instanceUid;
-      if (running.size >= FANOUT_BATCHES_IN_FLIGHT) {
-        const blockedSince = performance.now();
-        await Promise.race(running);
-        blockedMs += performance.now() - blockedSince;
+      const uids = await listOnlineUids(store, event.tenantId, target, after, pageSize);
+      for (let i = 0; i < uids.length && failures.length === 0; i += batchSize) {
+        totals.batches += 1;
+        const work: Promise<void> = runBatch(uids.slice(i, i + batchSize))
+          .catch((err: unknown) => void failures.push(err))
+          .finally(() => running.delete(work));
+        running.add(work);
+        if (running.size >= FANOUT_BATCHES_IN_FLIGHT) {
+          const blockedSince = performance.now();
+          await Promise.race(running);
+          totals.blockedMs += performance.now() - blockedSince;
+        }
       }
+      if (uids.length < pageSize) break;
+      after = uids[uids.length - 1] as string;
     }
   } catch (err) {
     failures.push(err);
   }
   await Promise.all(running);
   if (failures.length > 0) throw failures[0];
-  return Object.freeze({ agents, offered, batches, readMs: Math.round(readMs), blockedMs: Math.round(blockedMs) });
+  return Object.freeze({ ...totals, readMs: Math.round(totals.readMs), blockedMs: Math.round(totals.blockedMs) });
 }
