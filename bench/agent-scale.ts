@@ -22,7 +22,7 @@ import { relative } from 'node:path';
 import type { AppProcess } from '@shepherd/testing';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { startLoadgenFleet, type LoadgenFleet } from './support/loadgen-fleet.js';
-import { cpuPercent, pidsByName, sampleProcess, sampleProcesses, type ProcSample } from './support/proc-stats.js';
+import { cpuPercent, groupCpuPercent, pidsByName, sampleProcess, sampleProcesses, type GroupSample, type ProcSample } from './support/proc-stats.js';
 import { scrape, sumByLabel } from './support/prom-text.js';
 import { firstConnectionSplit, parseScaleArgs, SCALE_USAGE, type ScaleArgs } from './support/scale-args.js';
 import { openScaleDeployment, type ScaleDeployment } from './support/scale-deployment.js';
@@ -133,7 +133,7 @@ async function rampPhase(s: Stack): Promise<void> {
   }
 }
 
-async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | undefined>; engines: Map<string, { cpuSeconds: number; rssBytes: number; at: number }>; metrics: string[]; redisOps: number; pgXacts: number; pgRowWrites: number }> {
+async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | undefined>; engines: Map<string, GroupSample>; metrics: string[]; redisOps: number; pgXacts: number; pgRowWrites: number }> {
   const named: [string, number][] = [
     ...s.gateways.map((g, i): [string, number] => [s.gatewayIds[i]!, g.pid]),
     ['config-service', s.configService.pid],
@@ -141,7 +141,7 @@ async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | und
     ...s.fleet.pids.map((pid, i): [string, number] => [`loadgen-${i}`, pid]),
   ];
   const procs = new Map(await Promise.all(named.map(async ([name, pid]): Promise<[string, ProcSample | undefined]> => [name, await sampleProcess(pid)])));
-  const engines = new Map<string, { cpuSeconds: number; rssBytes: number; at: number }>();
+  const engines = new Map<string, GroupSample>();
   for (const [engine, comms] of [['nats', ['nats-server']], ['redis', ['redis-server']], ['postgresql', ['postgres']]] as const) {
     engines.set(engine, await sampleProcesses(await pidsByName(comms)));
   }
@@ -168,7 +168,7 @@ async function steadyPhase(s: Stack): Promise<void> {
     if (a && b) cpu[name] = +cpuPercent(b, a).toFixed(1);
   }
   const engines: Record<string, { cpuPercent: number; rssMiB: number }> = {};
-  for (const [name, a] of after.engines) engines[name] = { cpuPercent: +cpuPercent(before.engines.get(name)!, a).toFixed(1), rssMiB: +(a.rssBytes / MiB).toFixed(0) };
+  for (const [name, a] of after.engines) engines[name] = { cpuPercent: +groupCpuPercent(before.engines.get(name)!, a).toFixed(1), rssMiB: +(a.rssBytes / MiB).toFixed(0) };
   const perAgent = s.gateways.map((_, i) => {
     const a = after.procs.get(s.gatewayIds[i]!);
     const b = baseline[i];

@@ -26,10 +26,38 @@ export async function sampleProcess(pid: number): Promise<ProcSample | undefined
   }
 }
 
-/** Sums samples (an engine with several processes, e.g. PostgreSQL's backends). */
-export async function sampleProcesses(pids: readonly number[]): Promise<{ cpuSeconds: number; rssBytes: number; at: number }> {
+/** Summed samples of a group of processes (an engine with several, e.g. PostgreSQL's backends). */
+export interface GroupSample {
+  readonly at: number;
+  readonly cpuSeconds: number;
+  readonly rssBytes: number;
+  /** CPU seconds of each process of the group. */
+  readonly cpuByPid: ReadonlyMap<number, number>;
+}
+
+/** Samples every process of a group; those gone by then are left out. */
+export async function sampleProcesses(pids: readonly number[]): Promise<GroupSample> {
   const samples = (await Promise.all(pids.map(sampleProcess))).filter((s): s is ProcSample => s !== undefined);
-  return { at: Date.now(), cpuSeconds: samples.reduce((a, s) => a + s.cpuSeconds, 0), rssBytes: samples.reduce((a, s) => a + s.rssBytes, 0) };
+  return {
+    at: Date.now(),
+    cpuSeconds: samples.reduce((a, s) => a + s.cpuSeconds, 0),
+    rssBytes: samples.reduce((a, s) => a + s.rssBytes, 0),
+    cpuByPid: new Map(samples.map((s) => [s.pid, s.cpuSeconds])),
+  };
+}
+
+/**
+ * A group's CPU use between two samples, in percent of one core: per process that is still
+ * there, its CPU since the first sample (all of it for a process started since). A process that
+ * ended in between is left out (its CPU is lost with it), so the figure is a lower bound; a
+ * plain difference of the sums would go negative when a busy backend exits.
+ */
+export function groupCpuPercent(before: GroupSample, after: GroupSample): number {
+  const wall = (after.at - before.at) / 1000;
+  if (wall <= 0) return 0;
+  let seconds = 0;
+  for (const [pid, cpu] of after.cpuByPid) seconds += cpu - (before.cpuByPid.get(pid) ?? 0);
+  return (100 * seconds) / wall;
 }
 
 /** Pids of every process whose command name (/proc/<pid>/comm) is one of `names`. */
