@@ -6,7 +6,7 @@
  * sweep (one run seed), and each server alone on the machine while it is measured (the other one
  * is not running). A step passes when, in the measured window after the warm-up, the p99 poll
  * latency is under 100 ms, under 1 % of the polls were skipped (load generator at its in-flight
- * bound) and none failed. Reports each server's best passing rate (polls/s achieved) and their
+ * bound) and at most one in 10 000 failed. Reports each server's best passing rate (polls/s achieved) and their
  * ratio; `--out FILE` also writes every step as JSON.
  *
  *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--out FILE]
@@ -23,6 +23,8 @@ import { openScaleDeployment, MAINS } from './support/scale-deployment.js';
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 const P99_LIMIT_MS = 100;
+/** Failed polls a passing step may have, as a share of those sent. */
+const MAX_ERROR_SHARE = 0.0001;
 /** First polls per second of one load generator while ramping. */
 const RAMP_PER_PROCESS = 5_000;
 /** Load-generator settings every step of both servers uses. */
@@ -96,7 +98,9 @@ async function runStep(server: ServerName, url: string, token: string, seed: str
   const p99 = Math.max(0, ...latency.map((l) => l.p99));
   const p50 = Math.max(0, ...latency.map((l) => l.p50));
   const complete = summaries.length === procs.length && codes.every((c) => c === 0);
-  const pass = complete && sent > 0 && p99 < P99_LIMIT_MS && skipped < 0.01 * (sent + skipped) && errors === 0;
+  // One failed poll in 10 000 is tolerated: a keep-alive connection the server closes as the
+  // client reuses it fails a poll now and then against either server; more means trouble.
+  const pass = complete && sent > 0 && p99 < P99_LIMIT_MS && skipped < 0.01 * (sent + skipped) && errors <= MAX_ERROR_SHARE * sent;
   return { server, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, pass };
 }
 
