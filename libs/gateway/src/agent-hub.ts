@@ -1,5 +1,5 @@
 import { DeliveryMailbox, respondToAgent, type AgentSession, type DecodedAgentMessage } from '@shepherd/opamp-core';
-import { toBigInt, type IServerToAgent } from '@shepherd/proto';
+import { toBigInt, type AgentToServer, type IServerToAgent } from '@shepherd/proto';
 import type { AgentEntry } from './agent-entry.js';
 import type { GatewayPrincipal } from './authenticator.js';
 import { BoundedPublisher } from './bounded-publisher.js';
@@ -9,6 +9,7 @@ import type { ResolvedGatewayOptions } from './gateway-options.js';
 import { HttpSessionCache, type HttpSessionEnd } from './http-session-cache.js';
 import { newHolderId } from './holder-ids.js';
 import { OwnershipKeeper } from './ownership-keeper.js';
+import { isPlainHeartbeat } from './plain-heartbeat.js';
 import { raceWaiter } from './race-waiter.js';
 
 /** WebSocket close code for a connection whose agent moved to a newer connection or another gateway. */
@@ -98,10 +99,28 @@ export class AgentHub {
     // A claim that failed (store unreachable) is retried on the agent's next message.
     if (existing !== undefined && !x.disconnect && !this.keeper.holds(uid, entry.holderId)) entry.claimed = this.keeper.claim(uid, entry.holderId);
     if (x.fullStateRequested) this.metrics.protocol.inc({ event: 'report_full_state' });
-    const { data, msgId } = messageEnvelope(this.options.gatewayId, entry, payload, toBigInt(message.sequenceNum));
-    void this.publisher.publish(this.options.topology.subjects.agentMessage, data, msgId, entry.claimed);
+    this.#publishUnlessCoalesced(entry, existing?.session, x.fullStateRequested, message, payload);
     if (x.disconnect) this.leave(entry, 'agent_disconnect');
     return { kind: 'reply', reply: x.reply, entry };
+  }
+
+  /**
+   * Publishes the message, unless it is a plain heartbeat (nothing but liveness, see
+   * {@link isPlainHeartbeat}) of an agent whose last publish is younger than
+   * `heartbeatPublishIntervalMs`: the services learn nothing from it that the next published
+   * message will not tell them, and an agent polling every second would otherwise cost a
+   * durable bus write per poll. Sequence numbers are checked here, per session, not downstream.
+   */
+  #publishUnlessCoalesced(entry: AgentEntry, previous: AgentSession | undefined, fullStateRequested: boolean, message: AgentToServer, payload: Uint8Array): void {
+    const now = Date.now();
+    const interval = this.options.heartbeatPublishIntervalMs;
+    if (previous !== undefined && !fullStateRequested && now - entry.lastPublishedAt < interval && isPlainHeartbeat(message, previous)) {
+      this.metrics.protocol.inc({ event: 'heartbeat_coalesced' });
+      return;
+    }
+    entry.lastPublishedAt = now;
+    const { data, msgId } = messageEnvelope(this.options.gatewayId, entry, payload, toBigInt(message.sequenceNum));
+    void this.publisher.publish(this.options.topology.subjects.agentMessage, data, msgId, entry.claimed);
   }
 
   /**
@@ -162,7 +181,7 @@ export class AgentHub {
     const holderId = site.kind === 'websocket' ? site.connection.id : newHolderId('http');
     const connection = site.kind === 'websocket' ? site.connection : undefined;
     // A copy: the decoded uid is a view into the whole received message, which it would keep alive for the agent's lifetime.
-    const entry: AgentEntry = { uid, uidBytes: Buffer.from(uidBytes), holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve() };
+    const entry: AgentEntry = { uid, uidBytes: Buffer.from(uidBytes), holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve(), lastPublishedAt: 0 };
     this.#replaceOlder(site, uid);
     if (site.kind === 'websocket') {
       site.connection.agents.set(uid, entry);

@@ -92,6 +92,8 @@ export async function startTestGateway(overrides: TestGatewayOptions = {}): Prom
     path: '/v1/opamp',
     maxConnections: 100,
     retryAfterSeconds: 30,
+    // Every message reaches the recorded events unless a test asks for heartbeat coalescing.
+    heartbeatPublishIntervalMs: 0,
     pingIntervalMs: 60_000,
     ownershipTtlMs: 30_000,
     gatewayId: uniqueName('gw'),

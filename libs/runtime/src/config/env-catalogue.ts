@@ -214,6 +214,14 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'gateway',
   },
+  OPAMP_HEARTBEAT_PUBLISH_INTERVAL_MS: {
+    schema: integer(0, 3_600_000),
+    default: '10000',
+    description:
+      "A heartbeat that carries nothing but liveness is published to the bus only when the agent's last published message is at least this old; 0 publishes every message. Agents that poll often then cost no bus write per poll.",
+    secret: false,
+    group: 'gateway',
+  },
   OPAMP_PING_INTERVAL_MS: {
     schema: integer(1000, 3_600_000),
     default: '30000',
