@@ -1,4 +1,4 @@
-import type { EventBus } from '@shepherd/bus';
+import { BusUnavailableError, NoRespondersError, PublishQueueFullError, RequestTimeoutError, type EventBus } from '@shepherd/bus';
 import type { Logger } from '@shepherd/runtime';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { raceWaiter } from './race-waiter.js';
@@ -8,7 +8,11 @@ import { raceWaiter } from './race-waiter.js';
  * number and in payload bytes. Callers never await acknowledgements, so one
  * slow agent or a slow broker never delays the answer to any agent; when a
  * bound is reached the gateway refuses new work (agents are told to retry
- * later) instead of queueing without limit.
+ * later) instead of queueing without limit. A publish that fails for a
+ * passing reason (the broker answered too late, is away, or its queue was
+ * full) is retried a few times with the same message id, so JetStream keeps
+ * one copy; it keeps its place in flight meanwhile, which is what slows new
+ * work down while the broker is behind.
  */
 export class BoundedPublisher {
   #inFlight = 0;
@@ -21,6 +25,8 @@ export class BoundedPublisher {
     private readonly maxBytes: number,
     private readonly logger: Logger,
     private readonly metrics: GatewayMetrics,
+    /** Delay before each retry of a publish that failed for a passing reason (jittered ±50 %); its length is the retries. */
+    private readonly retryDelaysMs: readonly number[] = [500, 1_000, 2_000],
   ) {}
 
   /** True when no further publish should be accepted right now. */
@@ -44,7 +50,7 @@ export class BoundedPublisher {
     this.#bytes += data.length;
     const start = after ?? Promise.resolve();
     return start
-      .then(() => this.bus.publish(subject, data, msgId === undefined ? {} : { msgId }))
+      .then(() => this.#publishWithRetries(subject, data, msgId))
       .then(
         () => undefined,
         (err: unknown) => {
@@ -59,9 +65,28 @@ export class BoundedPublisher {
       });
   }
 
+  async #publishWithRetries(subject: string, data: Uint8Array, msgId: string | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.bus.publish(subject, data, msgId === undefined ? {} : { msgId });
+        return;
+      } catch (err) {
+        if (attempt > this.retryDelaysMs.length || !isPassing(err)) throw err;
+        this.metrics.errors.inc({ code: 'bus_publish_retried' });
+        const base = this.retryDelaysMs[attempt - 1] as number;
+        await new Promise((resolve) => setTimeout(resolve, base / 2 + Math.random() * base));
+      }
+    }
+  }
+
   /** Resolves when nothing is in flight, or after `timeoutMs` (whichever is first). */
   async idle(timeoutMs: number): Promise<void> {
     if (this.#inFlight === 0) return;
     await raceWaiter(this.#idleWaiters, timeoutMs);
   }
+}
+
+/** Failures that may pass: the broker was slow, away or full. Anything else (closed bus, a bad subject, a payload too large) will fail again. */
+function isPassing(err: unknown): boolean {
+  return err instanceof RequestTimeoutError || err instanceof BusUnavailableError || err instanceof PublishQueueFullError || err instanceof NoRespondersError;
 }
