@@ -1,4 +1,4 @@
-import { DeliveryKind, type IAgentToServer, RemoteConfigStatuses, toMask, AgentCapabilities } from '@shepherd/proto';
+import { DeliveryKind, type IAgentToServer, RemoteConfigStatuses, ServerToAgentFlags, toBigInt, toMask, AgentCapabilities } from '@shepherd/proto';
 import { describe, expect, it } from 'vitest';
 import { FULL_CAPABILITIES, description, newAgent, seq } from './agent-fixtures.test-helpers.js';
 import { hashToBytes } from './config-hash.js';
@@ -55,16 +55,20 @@ describe.each(ENGINES)('config service reconciliation on %s', (engine) => {
     expect(await h.takeDeliveries()).toEqual([]);
   });
 
-  it('does not re-offer within the resend window, and re-offers after it', async () => {
+  it('does not re-offer within the resend window, and re-offers after it asking for a full report', async () => {
     await h.createConfig({ selector: parseSelector('env=test') });
     const agent = await onlineAgent({ env: 'test' });
-    expect(await h.takeDeliveries()).toHaveLength(1);
+    const [first] = await h.takeDeliveries();
+    expect(toBigInt(first!.serverToAgent.flags ?? 0)).toBe(0n);
     h.clock += WINDOW - 1;
     await agent.report();
     expect(await h.takeDeliveries()).toEqual([]);
     h.clock += 1;
     await agent.report();
-    expect((await h.takeDeliveries()).map((d) => d.delivery.kind)).toEqual([DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG]);
+    const again = await h.takeDeliveries();
+    expect(again.map((d) => d.delivery.kind)).toEqual([DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG]);
+    // wire-facts §7.31: an agent that already applied it (its APPLIED got lost) reports again.
+    expect(toBigInt(again[0]!.serverToAgent.flags ?? 0) & BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState)).not.toBe(0n);
   });
 
   it('never offers to an agent without AcceptsRemoteConfig', async () => {

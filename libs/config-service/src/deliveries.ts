@@ -26,6 +26,12 @@ export interface RemoteConfigOffer {
    * (docs/config-signing.md). The hash stays the hash of the stored files.
    */
   readonly signature?: SignatureEntry | undefined;
+  /**
+   * Also set ReportFullState (§7.31): a repeated offer of a hash the agent never confirmed. An
+   * agent that already runs that config reports nothing new on a second offer of it, so a status
+   * report that got lost on the way would otherwise never be repeated.
+   */
+  readonly reportFullState?: boolean;
 }
 
 /**
@@ -45,7 +51,8 @@ export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
     ...(offer.includeConfig ? { config: { configMap } } : {}),
   };
   const correlationId = `config:${offer.version.hash}`;
-  return wrap(offer.instanceUid, offer.version.tenantId, { remoteConfig }, DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG, offer.issuedAtMs, correlationId);
+  const flags = offer.reportFullState === true ? { flags: toMask(ServerToAgentFlags.ServerToAgentFlags_ReportFullState) } : {};
+  return wrap(offer.instanceUid, offer.version.tenantId, { remoteConfig, ...flags }, DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG, offer.issuedAtMs, correlationId);
 }
 
 /** The encoded ServerToAgentDelivery (kind FLAGS) asking the agent for a full status report (§7.31). */

@@ -232,6 +232,7 @@ function createDeliverer(options: ReconcilerOptions): Deliverer {
         includeConfig: view.reportedHash !== hash,
         issuedAtMs: at,
         signature: target.signature,
+        reportFullState: view.offeredHash === hash && view.offeredAt !== null,
       });
       if (!send(owner, view.instanceUid, bytes)) return 'send-failed';
       offers.push({ instanceUid: view.instanceUid, hash });
