@@ -1,4 +1,5 @@
 import type { SqlStore } from '@shepherd/store';
+import { interceptingStore } from '@shepherd/store/testing';
 import { waitFor } from '@shepherd/testing';
 import { describe, expect, it } from 'vitest';
 import { FULL_CAPABILITIES, description, envelopeBytes, newAgent, seq } from './agent-fixtures.test-helpers.js';
@@ -11,21 +12,13 @@ function holdingFanoutReads(inner: SqlStore) {
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
   let blocked = 0;
-  const store: SqlStore = {
-    query: async (sql, params) => {
-      if (/ORDER BY instance_uid LIMIT/.test(sql)) {
-        blocked += 1;
-        await held;
-      }
-      return inner.query(sql, params);
-    },
-    transaction: (fn, opts) => inner.transaction(fn, opts),
-    migrate: (dir) => inner.migrate(dir),
-    close: () => inner.close(),
-    get dialect() {
-      return inner.dialect;
-    },
-  };
+  const store = interceptingStore(inner, async (sql, _params, next) => {
+    if (/ORDER BY instance_uid LIMIT/.test(sql)) {
+      blocked += 1;
+      await held;
+    }
+    return next();
+  });
   return { store, release: () => release(), blocked: () => blocked };
 }
 

@@ -1,4 +1,5 @@
 import type { SqlStore } from '@shepherd/store';
+import { interceptingStore } from '@shepherd/store/testing';
 import { waitFor } from '@shepherd/testing';
 import { describe, expect, it } from 'vitest';
 import { FULL_CAPABILITIES, description, newAgent, seq } from './agent-fixtures.test-helpers.js';
@@ -15,24 +16,16 @@ function gatedOfferWrites(inner: SqlStore) {
   let release: () => void = () => undefined;
   let gate = new Promise<void>((resolve) => (release = resolve));
   const counts = { reads: 0, writesWaiting: 0, failWrites: false };
-  const store: SqlStore = {
-    query: async (sql, params) => {
-      if (FANOUT_READ.test(sql)) counts.reads += 1;
-      if (OFFER_WRITE.test(sql)) {
-        counts.writesWaiting += 1;
-        await gate;
-        counts.writesWaiting -= 1;
-        if (counts.failWrites) throw new Error('injected offer-write failure');
-      }
-      return inner.query(sql, params);
-    },
-    transaction: (fn, opts) => inner.transaction(fn, opts),
-    migrate: (dir) => inner.migrate(dir),
-    close: () => inner.close(),
-    get dialect() {
-      return inner.dialect;
-    },
-  };
+  const store = interceptingStore(inner, async (sql, _params, next) => {
+    if (FANOUT_READ.test(sql)) counts.reads += 1;
+    if (OFFER_WRITE.test(sql)) {
+      counts.writesWaiting += 1;
+      await gate;
+      counts.writesWaiting -= 1;
+      if (counts.failWrites) throw new Error('injected offer-write failure');
+    }
+    return next();
+  });
   return {
     store,
     counts,

@@ -6,3 +6,4 @@
 export { ENGINES, useTestDatabase, type EngineName, type TestDatabase, type TestDatabaseOptions } from './test-database.js';
 export { countingStore, type CountingStore, type StatementRecord } from './counting-store.js';
 export { dropSchema, dropSchemaWith } from './drop-schema.js';
+export { interceptingStore, type QueryInterceptor } from './intercepting-store.js';
