@@ -18,6 +18,7 @@ export class BoundedPublisher {
   #inFlight = 0;
   #bytes = 0;
   #idleWaiters: Array<() => void> = [];
+  #roomWaiters: Array<() => void> = [];
 
   constructor(
     private readonly bus: EventBus,
@@ -32,6 +33,20 @@ export class BoundedPublisher {
   /** True when no further publish should be accepted right now. */
   get saturated(): boolean {
     return this.#inFlight >= this.maxInFlight || this.#bytes >= this.maxBytes;
+  }
+
+  /**
+   * Resolves once the publishes in flight are down to three quarters of both bounds (at once when
+   * they are): the point where a caller that stopped taking work may take it again. The margin
+   * keeps callers from waking for a single free place.
+   */
+  whenRoom(): Promise<void> {
+    if (this.#roomy()) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  #roomy(): boolean {
+    return this.#inFlight <= (this.maxInFlight * 3) / 4 && this.#bytes <= (this.maxBytes * 3) / 4;
   }
 
   /** Publishes in flight (including those waiting for their `after` gate). */
@@ -61,6 +76,7 @@ export class BoundedPublisher {
       .finally(() => {
         this.#inFlight -= 1;
         this.#bytes -= data.length;
+        if (this.#roomWaiters.length > 0 && this.#roomy()) for (const wake of this.#roomWaiters.splice(0)) wake();
         if (this.#inFlight === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
       });
   }

@@ -18,6 +18,9 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
+/** Frames a paused connection holds before it answers Unavailable instead (pausing stops further reads soon). */
+const MAX_HELD_FRAMES = 8;
+
 /**
  * One accepted OpAMP WebSocket: decodes each binary message (header rules
  * §7.6-§7.8), hands it to the hub and sends the answer at once; pushes
@@ -29,13 +32,15 @@ export class WsAgentConnection implements AgentConnection {
   readonly agents = new Map<string, AgentEntry>();
   #alive = true;
   #closing = false;
+  /** Frames received while the gateway's publishes were at their bound; the socket is paused meanwhile. */
+  #held: Array<{ readonly data: RawData; readonly isBinary: boolean }> = [];
 
   constructor(
     private readonly socket: WebSocket,
     private readonly principal: GatewayPrincipal,
     private readonly hub: AgentHub,
   ) {
-    socket.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
+    socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
     socket.on('pong', () => (this.#alive = true));
     socket.on('error', (err: Error & { code?: string }) => {
       const tooLarge = err.code === WS_TOO_LARGE;
@@ -94,6 +99,8 @@ export class WsAgentConnection implements AgentConnection {
 
   /** One ping period: terminates a peer that did not answer the previous ping, else pings again. */
   heartbeat(): void {
+    // A paused socket reads no pongs either; it is not dead for that.
+    if (this.#held.length > 0) return;
     if (!this.#alive) {
       this.hub.metrics.drops.inc({ reason: 'missed_pong' });
       this.terminate('missed pong');
@@ -101,6 +108,27 @@ export class WsAgentConnection implements AgentConnection {
     }
     this.#alive = false;
     if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+  }
+
+  /**
+   * While the gateway's bus publishes are at their bound, stops reading this socket (TCP then
+   * slows the agent down) and holds what already arrived, in order, until there is room again:
+   * better than telling every agent to come back in 30-60 s, which closes its connection. Beyond
+   * {@link MAX_HELD_FRAMES} frames the agent is told to retry later after all.
+   */
+  #receive(data: RawData, isBinary: boolean): void {
+    if (this.#held.length === 0 && !this.hub.publisher.saturated) return this.#onMessage(data, isBinary);
+    if (this.#held.length >= MAX_HELD_FRAMES) return this.#onMessage(data, isBinary);
+    this.#held.push({ data, isBinary });
+    if (this.#held.length > 1) return;
+    this.socket.pause();
+    this.hub.metrics.protocol.inc({ event: 'reads_paused' });
+    void this.hub.publisher.whenRoom().then(() => {
+      const held = this.#held.splice(0);
+      if (this.socket.readyState !== WebSocket.OPEN) return;
+      for (const frame of held) this.#onMessage(frame.data, frame.isBinary);
+      this.socket.resume();
+    });
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {

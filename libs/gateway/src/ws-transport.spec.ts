@@ -229,7 +229,24 @@ describe('WebSocket transport', () => {
     expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(10);
   });
 
-  it('answers Unavailable with retry_info while bus publishes are backed up', async () => {
+  it('stops reading a connection while bus publishes are backed up and answers its message once they drain', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    tg = await startTestGateway({ maxInFlightPublishes: 2, busOptions: { beforeStore: () => held } });
+    const a = await connect();
+    const uid = newUid();
+    await a.exchange({ instanceUid: uid, agentDescription: describeAgent('a') });
+    let answered = false;
+    const reply = a.exchange({ instanceUid: uid, health: { healthy: true } }).then((r) => ((answered = true), r));
+    await expect.poll(() => tg.metric('shepherd_gateway_protocol_events_total', { event: 'reads_paused' })).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBe(false);
+    release();
+    expect((await reply).errorResponse).toBeNull();
+    expect((await a.exchange({ instanceUid: uid })).errorResponse).toBeNull();
+  });
+
+  it('answers Unavailable with retry_info when more frames arrive than a paused connection holds', async () => {
     // wire-facts §7.37
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -237,14 +254,15 @@ describe('WebSocket transport', () => {
     const a = await connect();
     const uid = newUid();
     await a.exchange({ instanceUid: uid, agentDescription: describeAgent('a') });
-    const refused = await a.exchange({ instanceUid: uid });
-    expect(refused.errorResponse!.type).toBe(ServerErrorResponseType.ServerErrorResponseType_Unavailable);
-    expect(toBigInt(refused.errorResponse!.retryInfo!.retryAfterNanoseconds!)).toBeGreaterThanOrEqual(30_000_000_000n);
+    const replies = Array.from({ length: 9 }, () => a.exchange({ instanceUid: uid }));
+    const ninth = await replies[8]!;
+    expect(ninth.errorResponse!.type).toBe(ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+    expect(toBigInt(ninth.errorResponse!.retryInfo!.retryAfterNanoseconds!)).toBeGreaterThanOrEqual(30_000_000_000n);
     release();
-    await expect.poll(async () => (await a.exchange({ instanceUid: uid })).errorResponse).toBeNull();
+    await Promise.all(replies);
   });
 
-  it('answers Unavailable while the payload bytes in flight reach their bound, whatever their number', async () => {
+  it('stops reading while the payload bytes in flight reach their bound, whatever their number', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     // One full description is more than 64 bytes; the count bound is far away.
@@ -252,9 +270,10 @@ describe('WebSocket transport', () => {
     const a = await connect();
     const uid = newUid();
     await a.exchange({ instanceUid: uid, agentDescription: describeAgent('a') });
-    expect((await a.exchange({ instanceUid: uid })).errorResponse!.type).toBe(ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+    const reply = a.exchange({ instanceUid: uid });
+    await expect.poll(() => tg.metric('shepherd_gateway_protocol_events_total', { event: 'reads_paused' })).toBe(1);
     release();
-    await expect.poll(async () => (await a.exchange({ instanceUid: uid })).errorResponse).toBeNull();
+    expect((await reply).errorResponse).toBeNull();
   });
 
   it('terminates a peer that does not answer pings', async () => {
