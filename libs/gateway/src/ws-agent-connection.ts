@@ -123,12 +123,25 @@ export class WsAgentConnection implements AgentConnection {
     if (this.#held.length > 1) return;
     this.socket.pause();
     this.hub.metrics.protocol.inc({ event: 'reads_paused' });
-    void this.hub.publisher.whenRoom().then(() => {
-      const held = this.#held.splice(0);
-      if (this.socket.readyState !== WebSocket.OPEN) return;
-      for (const frame of held) this.#onMessage(frame.data, frame.isBinary);
-      this.socket.resume();
-    });
+    void this.hub.publisher.whenRoom().then(() => this.#drainHeld());
+  }
+
+  /** Hands the held frames on in order while there is room; waits again when the bound is met again. */
+  #drainHeld(): void {
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      this.#held = [];
+      return;
+    }
+    while (this.#held.length > 0) {
+      // Many paused connections wake together; one that finds the bound met again keeps waiting.
+      if (this.hub.publisher.saturated) {
+        void this.hub.publisher.whenRoom().then(() => this.#drainHeld());
+        return;
+      }
+      const frame = this.#held.shift() as { data: RawData; isBinary: boolean };
+      this.#onMessage(frame.data, frame.isBinary);
+    }
+    this.socket.resume();
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {

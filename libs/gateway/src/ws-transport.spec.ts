@@ -246,6 +246,31 @@ describe('WebSocket transport', () => {
     expect((await a.exchange({ instanceUid: uid })).errorResponse).toBeNull();
   });
 
+  it('keeps a woken connection waiting when the bound is met again, instead of answering Unavailable', async () => {
+    // Each publish waits for its own release, in order.
+    const gates: Array<() => void> = [];
+    let open = false;
+    tg = await startTestGateway({
+      maxInFlightPublishes: 2,
+      busOptions: { beforeStore: () => (open ? Promise.resolve() : new Promise<void>((resolve) => gates.push(resolve))) },
+    });
+    const [a, b] = [await connect(), await connect()];
+    const [ua, ub] = [newUid(), newUid()];
+    const first = a.exchange({ instanceUid: ua, agentDescription: describeAgent('a') });
+    await first;
+    await expect.poll(() => gates.length).toBe(2);
+    const replies = [b.exchange({ instanceUid: ub, agentDescription: describeAgent('b') }), a.exchange({ instanceUid: ua, health: { healthy: true } })];
+    await expect.poll(() => tg.metric('shepherd_gateway_protocol_events_total', { event: 'reads_paused' })).toBe(2);
+    // One publish done: room for one connection; the other finds the bound met again and waits.
+    gates.shift()!();
+    await expect.poll(() => gates.length).toBeGreaterThanOrEqual(2);
+    open = true;
+    gates.splice(0).forEach((release) => release());
+    const answers = await Promise.all(replies);
+    expect(answers.map((r) => r.errorResponse)).toEqual([null, null]);
+    expect(await tg.metric('shepherd_gateway_errors_total', { code: 'overloaded' })).toBe(0);
+  });
+
   it('answers Unavailable with retry_info when more frames arrive than a paused connection holds', async () => {
     // wire-facts §7.37
     let release: () => void = () => undefined;
