@@ -118,12 +118,20 @@ export class WsAgentConnection implements AgentConnection {
    */
   #receive(data: RawData, isBinary: boolean): void {
     if (this.#held.length === 0 && !this.hub.publisher.saturated) return this.#onMessage(data, isBinary);
-    if (this.#held.length >= MAX_HELD_FRAMES) return this.#onMessage(data, isBinary);
+    if (this.#held.length >= MAX_HELD_FRAMES) return this.#refuse(data);
     this.#held.push({ data, isBinary });
     if (this.#held.length > 1) return;
     this.socket.pause();
     this.hub.metrics.protocol.inc({ event: 'reads_paused' });
     void this.hub.publisher.whenRoom().then(() => this.#drainHeld());
+  }
+
+  /** Tells the agent to retry a frame later without handling it: the frames held before it go first. */
+  #refuse(data: RawData): void {
+    const decoded = decodeAgentFrame(toBytes(data));
+    this.hub.metrics.errors.inc({ code: 'overloaded' });
+    const retryMs = jitteredRetryMs(this.hub.options.retryAfterSeconds);
+    this.send(errorReply(decoded.ok ? decoded.message.instanceUid : undefined, Unavailable, 'gateway overloaded; retry later', retryMs), 'error');
   }
 
   /** Hands the held frames on in order while there is room; waits again when the bound is met again. */
