@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { spawnJsonProcess } from './support/json-process.js';
 import { openScaleDeployment, MAINS } from './support/scale-deployment.js';
+import type { HttpHeartbeatStep } from './support/plot-input.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
@@ -32,20 +33,10 @@ const LOADGEN_ARGS = ['--ramp', String(RAMP_PER_PROCESS), '--http-concurrency', 
 /** Below this share of the target rate a step is flagged: the load generators (or the CPU they share) set the pace. */
 const PACED_SHARE = 0.9;
 
-type ServerName = 'shepherd' | 'mock';
+type ServerName = HttpHeartbeatStep['server'];
 
-/** One step's figures over the measured window, summed over the load generators. */
-interface Step {
-  readonly server: ServerName;
-  readonly rate: number;
-  readonly achieved: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly skipped: number;
-  readonly sent: number;
-  readonly errors: number;
-  readonly pass: boolean;
-}
+/** One step's figures over the measured window, summed over the load generators (the `--out` shape). */
+type Step = HttpHeartbeatStep;
 
 interface SweepArgs {
   readonly agents: number;
