@@ -156,3 +156,10 @@ export function httpPost(url: string, body: Uint8Array, headers: Record<string, 
 export function retryAfter(headers: RawResponse['headers']): number {
   return Number(headers['retry-after']);
 }
+
+/** A gate for the test bus's `beforeStore`: publishes wait on `held` until `release()`. */
+export function publishGate(): { held: Promise<void>; release: () => void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}

@@ -16,7 +16,7 @@ import {
 } from '@shepherd/proto';
 import { GATEWAY_SERVER_CAPABILITIES } from '@shepherd/opamp-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUTH, EXPIRED_TOKEN, httpPost, retryAfter, startTestGateway, type RawResponse, type TestGateway } from './gateway.test-helpers.js';
+import { AUTH, EXPIRED_TOKEN, httpPost, retryAfter, startTestGateway, type RawResponse, type TestGateway, publishGate } from './gateway.test-helpers.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './index.js';
 import { AGENT_CAPS, describeAgent, newUid } from './ws-agent.test-helpers.js';
 
@@ -222,8 +222,7 @@ describe('plain HTTP transport', () => {
 
   it('answers 429 with Retry-After while bus publishes are backed up', async () => {
     // wire-facts §7.38
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = publishGate();
     tg = await startTestGateway({ maxInFlightPublishes: 2, retryAfterSeconds: 3, busOptions: { beforeStore: () => held } });
     const uid = newUid();
     expect((await poll(body(uid, 1n, { agentDescription: describeAgent('h') }))).status).toBe(200);

@@ -12,7 +12,7 @@ import {
 import { GATEWAY_SERVER_CAPABILITIES } from '@shepherd/opamp-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientOptions } from 'ws';
-import { EXPIRED_TOKEN, TENANT, startTestGateway, type TestGateway } from './gateway.test-helpers.js';
+import { EXPIRED_TOKEN, TENANT, startTestGateway, type TestGateway, publishGate } from './gateway.test-helpers.js';
 import { CLOSE_REPLACED } from './index.js';
 import { WsTestAgent, describeAgent, newUid } from './ws-agent.test-helpers.js';
 
@@ -230,8 +230,7 @@ describe('WebSocket transport', () => {
   });
 
   it('stops reading a connection while bus publishes are backed up and answers its message once they drain', async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = publishGate();
     tg = await startTestGateway({ maxInFlightPublishes: 2, busOptions: { beforeStore: () => held } });
     const a = await connect();
     const uid = newUid();
@@ -273,8 +272,7 @@ describe('WebSocket transport', () => {
 
   it('answers Unavailable with retry_info when more frames arrive than a paused connection holds', async () => {
     // wire-facts §7.37
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = publishGate();
     tg = await startTestGateway({ maxInFlightPublishes: 2, busOptions: { beforeStore: () => held } });
     const a = await connect();
     const uid = newUid();
@@ -288,8 +286,7 @@ describe('WebSocket transport', () => {
   });
 
   it('stops reading while the payload bytes in flight reach their bound, whatever their number', async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    const { held, release } = publishGate();
     // One full description is more than 64 bytes; the count bound is far away.
     tg = await startTestGateway({ maxInFlightPublishes: 1000, maxInFlightPublishBytes: 64, busOptions: { beforeStore: () => held } });
     const a = await connect();
