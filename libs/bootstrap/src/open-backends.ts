@@ -30,6 +30,8 @@ export interface BackendSettings {
   topology: Topology;
   redisKeyPrefix?: string | undefined;
   databaseSchema?: string | undefined;
+  /** Most PostgreSQL connections (DATABASE_POOL_SIZE); ignored by PGlite. */
+  databasePoolSize?: number | undefined;
 }
 
 /** Something opened that must be closed at shutdown, in reverse order of opening. */
@@ -53,7 +55,12 @@ export async function openBackends<B extends BackendName>(
   const want = (name: BackendName): boolean => (wanted as readonly BackendName[]).includes(name);
   try {
     if (want('store')) {
-      const store = await openStore({ url: settings.databaseUrl, dataDir: settings.dataDir, schema: settings.databaseSchema });
+      const store = await openStore({
+        url: settings.databaseUrl,
+        dataDir: settings.dataDir,
+        schema: settings.databaseSchema,
+        poolSize: settings.databasePoolSize,
+      });
       closers.push({ name: 'store', close: () => store.close() });
       const { applied, current } = await store.migrate();
       logger.info({ dialect: store.dialect, applied, current }, 'store ready');

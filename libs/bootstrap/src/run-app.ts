@@ -32,6 +32,7 @@ const COMMON_ENV = [
   'BUS_SUBJECT_PREFIX',
   'REDIS_KEY_PREFIX',
   'DATABASE_SCHEMA',
+  'DATABASE_POOL_SIZE',
 ] as const satisfies readonly EnvVarName[];
 
 type CommonEnv = (typeof COMMON_ENV)[number];

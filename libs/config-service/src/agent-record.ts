@@ -15,13 +15,15 @@ export interface AgentSnapshot {
   readonly gatewayId: string | null;
   /** `websocket` or `http`. */
   readonly transport: string | null;
+  /** Changes whenever the stored description does, hence whenever the labels may. */
+  readonly descriptionDigest: string;
 }
 
 /**
  * The last state written to `agents` for one agent, as kept in the inventory cache: scalars as
  * they are, JSON columns as digests only, so an entry stays small.
  */
-export interface AgentRecord extends AgentSnapshot {
+export interface AgentRecord extends Omit<AgentSnapshot, 'descriptionDigest'> {
   readonly identifyingDigest: string;
   readonly nonIdentifyingDigest: string;
   /** Digest of the health state without its metrics (see {@link healthDigests}). */
@@ -68,16 +70,40 @@ interface AgentRow extends Record<string, unknown> {
   remote_config_status: unknown;
 }
 
+/** SQL type of each column the inventory writes, for reading a batch out of JSON. */
+const COLUMN_TYPES: Readonly<Record<AgentColumn, string>> = {
+  tenant_id: 'text',
+  identifying: 'jsonb',
+  non_identifying: 'jsonb',
+  described: 'boolean',
+  capabilities: 'bigint',
+  sequence_num: 'bigint',
+  connected: 'boolean',
+  gateway_id: 'text',
+  transport: 'text',
+  last_seen_at: 'timestamptz',
+  health: 'jsonb',
+  effective_config: 'jsonb',
+  remote_config_status: 'jsonb',
+};
+
 /** Reads an agent's stored state; `undefined` when the agent has no row. */
 export async function loadAgentRecord(db: SqlExecutor, instanceUid: string): Promise<AgentRecord | undefined> {
-  const { rows } = await db.query<AgentRow>(
-    `SELECT tenant_id, identifying, non_identifying, described, capabilities, connected, gateway_id, transport,
+  return (await loadAgentRecords(db, [instanceUid])).get(instanceUid);
+}
+
+/** Reads the stored state of `instanceUids` (canonical text) in one statement; agents without a row are absent. */
+export async function loadAgentRecords(db: SqlExecutor, instanceUids: readonly string[]): Promise<Map<string, AgentRecord>> {
+  const { rows } = await db.query<AgentRow & { instance_uid: string }>(
+    `SELECT instance_uid, tenant_id, identifying, non_identifying, described, capabilities, connected, gateway_id, transport,
             last_seen_at, health, effective_config, remote_config_status
-       FROM agents WHERE instance_uid = $1`,
-    [instanceUid],
+       FROM agents WHERE instance_uid = ANY($1::uuid[])`,
+    [instanceUids],
   );
-  const row = rows[0];
-  if (row === undefined) return undefined;
+  return new Map(rows.map((row) => [row.instance_uid, recordOf(row.instance_uid, row)]));
+}
+
+function recordOf(instanceUid: string, row: AgentRow): AgentRecord {
   return {
     instanceUid,
     tenantId: row.tenant_id,
@@ -114,27 +140,56 @@ export function emptyAgentRecord(instanceUid: string, tenantId: string): AgentRe
   };
 }
 
+/** One agent's row change for {@link upsertAgents}. */
+export interface AgentWrite {
+  readonly instanceUid: string;
+  /** The tenant of a new row (`changes.tenant_id` wins when set). */
+  readonly tenantId: string;
+  readonly changes: AgentChanges;
+  readonly at: Date;
+}
+
 /**
  * Inserts the agent or updates the changed columns of its row, in one statement. A new row also
  * gets `tenant_id` and `first_seen_at`; an existing row only the changed columns and `updated_at`.
  */
-export async function upsertAgent(
-  db: SqlExecutor,
-  instanceUid: string,
-  tenantId: string,
-  changes: AgentChanges,
-  at: Date,
-): Promise<void> {
-  const columns = Object.keys(changes) as AgentColumn[];
-  const insertColumns = ['instance_uid', 'tenant_id', 'first_seen_at', 'updated_at', ...columns.filter((c) => c !== 'tenant_id')];
-  const values: unknown[] = [instanceUid, changes.tenant_id ?? tenantId, at, at, ...columns.filter((c) => c !== 'tenant_id').map((c) => changes[c])];
-  const placeholders = insertColumns.map((_, i) => `$${i + 1}`);
-  const updates = ['updated_at', ...columns].map((c) => `${c} = EXCLUDED.${c}`);
+export async function upsertAgent(db: SqlExecutor, instanceUid: string, tenantId: string, changes: AgentChanges, at: Date): Promise<void> {
+  await upsertAgents(db, [{ instanceUid, tenantId, changes, at }]);
+}
+
+/**
+ * {@link upsertAgent} for many agents: one statement per distinct set of changed columns. An
+ * agent must appear at most once (a statement may not update one row twice).
+ */
+export async function upsertAgents(db: SqlExecutor, writes: readonly AgentWrite[]): Promise<void> {
+  const byColumns = new Map<string, AgentWrite[]>();
+  for (const write of writes) {
+    const key = columnsOf(write).join(',');
+    byColumns.set(key, [...(byColumns.get(key) ?? []), write]);
+  }
+  for (const group of byColumns.values()) await upsertSameColumns(db, columnsOf(group[0] as AgentWrite), group);
+}
+
+function columnsOf(write: AgentWrite): AgentColumn[] {
+  return (Object.keys(write.changes) as AgentColumn[]).sort();
+}
+
+async function upsertSameColumns(db: SqlExecutor, columns: readonly AgentColumn[], writes: readonly AgentWrite[]): Promise<void> {
+  const values = columns.filter((c) => c !== 'tenant_id');
+  const rows = writes.map((w) => ({ instance_uid: w.instanceUid, tenant_id: w.changes.tenant_id ?? w.tenantId, at: w.at, ...pick(w.changes, values) }));
+  const recordType = ['instance_uid uuid', 'tenant_id text', 'at timestamptz', ...values.map((c) => `${c} ${COLUMN_TYPES[c]}`)];
+  // The column names come from the closed AgentColumn set, so splicing them is safe.
   await db.query(
-    `INSERT INTO agents (${insertColumns.join(', ')}) VALUES (${placeholders.join(', ')})
-     ON CONFLICT (instance_uid) DO UPDATE SET ${updates.join(', ')}`,
-    values,
+    `INSERT INTO agents (instance_uid, tenant_id, first_seen_at, updated_at${values.map((c) => `, ${c}`).join('')})
+     SELECT r.instance_uid, r.tenant_id, r.at, r.at${values.map((c) => `, r.${c}`).join('')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(${recordType.join(', ')})
+     ON CONFLICT (instance_uid) DO UPDATE SET ${['updated_at', ...columns].map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+    [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))],
   );
+}
+
+function pick(changes: AgentChanges, columns: readonly AgentColumn[]): Record<string, unknown> {
+  return Object.fromEntries(columns.map((c) => [c, changes[c] ?? null]));
 }
 
 /** The stored name of a bus Transport; `null` when unspecified. */

@@ -90,6 +90,26 @@ describe.each(ENGINES)('config service reconcile memo on %s', (engine) => {
     expect(Buffer.from(offer!.serverToAgent.remoteConfig!.configHash!).toString('hex')).toBe(hashB);
   });
 
+  it('decides a reconnect with one store read, and writes nothing for a full report that repeats what is stored', async () => {
+    const agent = await onlineAgent({ env: 'test' });
+    const { configHash } = await h.createConfig({ selector: parseSelector('env=test') });
+    expect(await offers()).toHaveLength(1);
+    await agent.report(applied(configHash));
+
+    h.clock += 1_000;
+    counting.reset();
+    await h.connected(agent.bytes);
+    await agent.report({ agentDescription: description({ env: 'test' }), ...applied(configHash) });
+    expect(reads()).toHaveLength(1);
+    expect(counting.statements.filter((sql) => /agent_config_status/.test(sql) && /INSERT/.test(sql))).toEqual([]);
+    expect(await offers()).toEqual([]);
+
+    // What the agent reports differently after the reconnect is written as before.
+    await agent.report({ remoteConfigStatus: { lastRemoteConfigHash: hashToBytes(configHash), status: RemoteConfigStatuses.RemoteConfigStatuses_FAILED, errorMessage: 'disk full' } });
+    const { rows } = await db.store.query<{ status: string; error_message: string }>('SELECT status, error_message FROM agent_config_state WHERE instance_uid = $1', [agent.uid]);
+    expect(rows).toEqual([{ status: 'FAILED', error_message: 'disk full' }]);
+  });
+
   it('re-offers an unconfirmed config after the resend window from memory', async () => {
     await h.createConfig({ selector: parseSelector('env=test') });
     const agent = await onlineAgent({ env: 'test' });

@@ -16,14 +16,14 @@ export function sharedSigningKey(ctx: AppContext<never, 'CONFIG_SIGNING_KEY_FILE
 /**
  * The config service as an app module: consumes agent events and config changes, keeps the
  * inventory and offers RemoteConfig (CONFIG_RESEND_AFTER_MS, CONFIG_FANOUT_BATCH,
- * CONFIG_LAST_SEEN_INTERVAL_MS, CONFIG_HEAL_INTERVAL_MS). Any number of processes may host it (they share the durables).
+ * CONFIG_LAST_SEEN_INTERVAL_MS, CONFIG_HEAL_INTERVAL_MS, CONFIG_MAX_IN_FLIGHT). Any number of processes may host it (they share the durables).
  * Shutdown: in the drain phase it stops consuming, finishes the events in flight (their acks are
  * sent) and writes the batched liveness updates before the bus and store close.
  */
 export const configServiceModule = defineModule({
   name: 'config-service',
   backends: ['store', 'bus', 'ownership'],
-  env: ['CONFIG_RESEND_AFTER_MS', 'CONFIG_FANOUT_BATCH', 'CONFIG_LAST_SEEN_INTERVAL_MS', 'CONFIG_HEAL_INTERVAL_MS', 'CONFIG_SIGNING_KEY_FILE'],
+  env: ['CONFIG_RESEND_AFTER_MS', 'CONFIG_FANOUT_BATCH', 'CONFIG_LAST_SEEN_INTERVAL_MS', 'CONFIG_HEAL_INTERVAL_MS', 'CONFIG_MAX_IN_FLIGHT', 'CONFIG_SIGNING_KEY_FILE'],
   async start(ctx) {
     const { config, logger, shutdown, metrics, backends, topology } = ctx;
     const signingKey = await sharedSigningKey(ctx);
@@ -40,6 +40,7 @@ export const configServiceModule = defineModule({
       fanoutBatch: config.configFanoutBatch,
       lastSeenIntervalMs: config.configLastSeenIntervalMs,
       healIntervalMs: config.configHealIntervalMs,
+      maxInFlight: config.configMaxInFlight,
     });
     shutdown.register('drain', 'config-service', () => service.stop());
   },

@@ -16,6 +16,10 @@ export interface ReconcileView {
   /** The agent's latest status for the target hash; `null` when it never reported on it. */
   readonly targetStatus: RemoteConfigStatusName | null;
   readonly reportedHash: string | null;
+  /** The agent's latest RemoteConfigStatus as stored; `null` when it never reported one. */
+  readonly reportedStatus: RemoteConfigStatusName | null;
+  /** The error message of that report; `null` when none. */
+  readonly reportedError: string | null;
   readonly offeredHash: string | null;
   readonly offeredAt: Date | null;
   readonly fullStateRequestedAt: Date | null;
@@ -37,6 +41,8 @@ interface ViewRow extends Record<string, unknown> {
   target_hash: string | null;
   target_status: RemoteConfigStatusName | null;
   reported_hash: string | null;
+  reported_status: RemoteConfigStatusName | null;
+  reported_error: string | null;
   offered_hash: string | null;
   offered_at: Date | null;
   full_state_requested_at: Date | null;
@@ -45,7 +51,8 @@ interface ViewRow extends Record<string, unknown> {
 const VIEW_SELECT = `
   SELECT a.instance_uid, a.tenant_id, a.capabilities, a.connected, a.described, a.gateway_id,
          t.hash AS target_hash, f.status AS target_status,
-         s.reported_hash, s.offered_hash, s.offered_at, s.full_state_requested_at
+         s.reported_hash, s.status AS reported_status, s.error_message AS reported_error,
+         s.offered_hash, s.offered_at, s.full_state_requested_at
     FROM agents a
     LEFT JOIN agent_config_state s ON s.instance_uid = a.instance_uid
     LEFT JOIN LATERAL (SELECT ${targetHashSql('a.tenant_id', 'a.labels', 'a.instance_uid')} AS hash) t ON true
@@ -53,8 +60,7 @@ const VIEW_SELECT = `
 
 /** The reconcile view of one agent; `undefined` when it has no inventory row. */
 export async function loadReconcileView(db: SqlExecutor, instanceUid: string): Promise<ReconcileView | undefined> {
-  const { rows } = await db.query<ViewRow>(`${VIEW_SELECT} WHERE a.instance_uid = $1`, [instanceUid]);
-  return rows[0] === undefined ? undefined : toView(rows[0]);
+  return (await loadViews(db, [instanceUid]))[0];
 }
 
 /** The agents a config change may affect: those a selector matches, or one pinned agent. */
@@ -99,19 +105,32 @@ export async function loadViews(db: SqlExecutor, instanceUids: readonly string[]
   return rows.map(toView);
 }
 
-/**
- * Records a RemoteConfigStatus report: the agent's current state and, when it names a hash,
- * the latest status for that hash. An APPLIED report of a hash also records it as the agent's
- * last applied (last good) config; other reports keep the last one. Rows that would not
- * change are not rewritten.
- */
+/** One status report for {@link recordRemoteConfigStatuses}. */
+export interface StatusWrite {
+  readonly instanceUid: string;
+  readonly status: RemoteConfigStatusRecord;
+  readonly at: Date;
+}
+
+/** {@link recordRemoteConfigStatuses} for one report. */
 export async function recordRemoteConfigStatus(db: SqlExecutor, instanceUid: string, status: RemoteConfigStatusRecord, at: Date): Promise<void> {
-  const errorMessage = status.errorMessage === '' ? null : status.errorMessage;
+  await recordRemoteConfigStatuses(db, [{ instanceUid, status, at }]);
+}
+
+/**
+ * Records RemoteConfigStatus reports in one statement: each agent's current state and, when the
+ * report names a hash, the latest status for that hash. An APPLIED report of a hash also records
+ * it as the agent's last applied (last good) config; other reports keep the last one. Rows that
+ * would not change are not rewritten. An agent must appear at most once.
+ */
+export async function recordRemoteConfigStatuses(db: SqlExecutor, writes: readonly StatusWrite[]): Promise<void> {
+  if (writes.length === 0) return;
   await db.query(
     `WITH state AS (
        INSERT INTO agent_config_state AS s (instance_uid, reported_hash, status, error_message, updated_at, last_applied_hash, last_applied_at)
-       SELECT $1::uuid, $2::text, $3::text, $4::text, $5::timestamptz, applied.hash, CASE WHEN applied.hash IS NULL THEN NULL ELSE $5::timestamptz END
-         FROM (SELECT CASE WHEN $3::text = 'APPLIED' THEN $2::text END AS hash) applied
+       SELECT r.uid, r.hash, r.status, r.error, r.at, applied.hash, CASE WHEN applied.hash IS NULL THEN NULL ELSE r.at END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r(uid, hash, status, error, at)
+         CROSS JOIN LATERAL (SELECT CASE WHEN r.status = 'APPLIED' THEN r.hash END AS hash) applied
        ON CONFLICT (instance_uid) DO UPDATE
          SET reported_hash = EXCLUDED.reported_hash, status = EXCLUDED.status,
              error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at,
@@ -119,11 +138,19 @@ export async function recordRemoteConfigStatus(db: SqlExecutor, instanceUid: str
              last_applied_at = CASE WHEN EXCLUDED.last_applied_hash IS NULL THEN s.last_applied_at ELSE EXCLUDED.last_applied_at END
            WHERE (s.reported_hash, s.status, s.error_message) IS DISTINCT FROM (EXCLUDED.reported_hash, EXCLUDED.status, EXCLUDED.error_message))
      INSERT INTO agent_config_status AS h (instance_uid, config_hash, status, error_message, updated_at)
-     SELECT $1, $2, $3, $4, $5 WHERE $2::text IS NOT NULL
+     SELECT r.uid, r.hash, r.status, r.error, r.at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS r(uid, hash, status, error, at)
+      WHERE r.hash IS NOT NULL
      ON CONFLICT (instance_uid, config_hash) DO UPDATE
        SET status = EXCLUDED.status, error_message = EXCLUDED.error_message, updated_at = EXCLUDED.updated_at
        WHERE (h.status, h.error_message) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.error_message)`,
-    [instanceUid, status.lastRemoteConfigHash, status.status, errorMessage, at],
+    [
+      writes.map((w) => w.instanceUid),
+      writes.map((w) => w.status.lastRemoteConfigHash),
+      writes.map((w) => w.status.status),
+      writes.map((w) => (w.status.errorMessage === '' ? null : w.status.errorMessage)),
+      writes.map((w) => w.at),
+    ],
   );
 }
 
@@ -140,17 +167,36 @@ export async function recordOffers(db: SqlExecutor, offers: readonly OfferRecord
   );
 }
 
+/** An agent that (re)connected at `connectedAt`, for {@link loadViewsOnConnect}. */
+export interface ConnectRead {
+  readonly instanceUid: string;
+  readonly connectedAt: Date;
+}
+
+/** {@link loadViewsOnConnect} for one agent; `undefined` when it has no inventory row. */
+export async function loadViewOnConnect(db: SqlExecutor, instanceUid: string, connectedAt: Date): Promise<ReconcileView | undefined> {
+  return (await loadViewsOnConnect(db, [{ instanceUid, connectedAt }])).get(instanceUid);
+}
+
 /**
- * Forgets an offer made before `before` (the agent reconnected since, so the offer may never
- * have reached it). Returns whether there was one.
+ * After each agent (re)connected at its `connectedAt`: forgets an offer made before then (it
+ * may never have reached the agent) and returns the agent's view without that offer, all in one
+ * statement; agents without an inventory row are absent. An agent must appear at most once.
  */
-export async function clearOfferBefore(db: SqlExecutor, instanceUid: string, before: Date): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE agent_config_state SET offered_hash = NULL, offered_at = NULL, updated_at = $2
-      WHERE instance_uid = $1 AND offered_at IS NOT NULL AND offered_at < $2`,
-    [instanceUid, before],
+export async function loadViewsOnConnect(db: SqlExecutor, reads: readonly ConnectRead[]): Promise<Map<string, ReconcileView>> {
+  if (reads.length === 0) return new Map();
+  // The SELECT sees the snapshot before the CTE's UPDATE, so a cleared offer is taken off here.
+  const { rows } = await db.query<ViewRow & { offer_cleared: boolean }>(
+    `WITH cleared AS (
+       UPDATE agent_config_state s SET offered_hash = NULL, offered_at = NULL, updated_at = c.at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS c(uid, at)
+        WHERE s.instance_uid = c.uid AND s.offered_at IS NOT NULL AND s.offered_at < c.at
+        RETURNING s.instance_uid)
+     SELECT v.*, v.instance_uid IN (SELECT instance_uid FROM cleared) AS offer_cleared
+       FROM (${VIEW_SELECT} WHERE a.instance_uid = ANY($1::uuid[])) v`,
+    [reads.map((r) => r.instanceUid), reads.map((r) => r.connectedAt)],
   );
-  return rowCount > 0;
+  return new Map(rows.map((row) => [row.instance_uid, toView(row.offer_cleared ? { ...row, offered_hash: null, offered_at: null } : row)]));
 }
 
 /** Records that a ReportFullState flag was sent to the agent at `at`. */
@@ -173,6 +219,8 @@ function toView(row: ViewRow): ReconcileView {
     targetHash: row.target_hash,
     targetStatus: row.target_status,
     reportedHash: row.reported_hash,
+    reportedStatus: row.reported_status,
+    reportedError: row.reported_error,
     offeredHash: row.offered_hash,
     offeredAt: row.offered_at,
     fullStateRequestedAt: row.full_state_requested_at,

@@ -12,10 +12,11 @@ import {
   type AgentRecord,
   type AgentSnapshot,
   emptyAgentRecord,
+  type AgentWrite,
   healthDigests,
-  loadAgentRecord,
+  loadAgentRecords,
   transportName,
-  upsertAgent,
+  upsertAgents,
 } from './agent-record.js';
 import { attributesToLabels } from './agent-attributes.js';
 import { effectiveConfigRecord, remoteConfigStatusRecord, summarizeHealth } from './agent-reports.js';
@@ -23,6 +24,7 @@ import { ConfigServiceOptionsError } from './errors.js';
 import type { LivenessWriter } from './liveness-writer.js';
 import { LruCache } from './lru-cache.js';
 import { stableDigest } from './stable-digest.js';
+import { StatementBatch } from './statement-batch.js';
 
 /** Tenant of agents whose gateway named none (the `agents.tenant_id` column default). */
 const DEFAULT_TENANT = 'default';
@@ -75,11 +77,20 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
   const cache = new LruCache<string, AgentRecord>({ maxEntries: options.cacheSize ?? 200_000 });
   const now = options.now ?? Date.now;
   const db = options.store;
+  // Events of many agents handled at once share their reads and writes (one statement per kind).
+  const reads = new StatementBatch<string, AgentRecord | undefined>(async (uids) => {
+    const found = await loadAgentRecords(db, uids);
+    return uids.map((uid) => found.get(uid));
+  }, (uid) => uid);
+  const writes = new StatementBatch<AgentWrite, void>(async (batch) => {
+    await upsertAgents(db, batch);
+    return batch.map(() => undefined);
+  }, (w) => w.instanceUid);
 
   async function current(uid: string, tenantId: string): Promise<{ record: AgentRecord; exists: boolean }> {
     let cached = cache.get(uid);
     if (cached === undefined) {
-      cached = await loadAgentRecord(db, uid);
+      cached = await reads.run(uid);
       if (cached !== undefined) cache.set(uid, cached);
     }
     return cached === undefined
@@ -89,7 +100,7 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
 
   async function write(record: AgentRecord, next: AgentRecord, changes: AgentChanges, exists: boolean, at: Date): Promise<AgentRecord> {
     if (Object.keys(changes).length === 0 && exists) return record;
-    await upsertAgent(db, record.instanceUid, next.tenantId, changes, at);
+    await writes.run({ instanceUid: record.instanceUid, tenantId: next.tenantId, changes, at });
     cache.set(record.instanceUid, next);
     return next;
   }
@@ -208,7 +219,8 @@ function connectionChanges(record: AgentRecord, next: AgentRecord): AgentChanges
 
 function snapshotOf(record: AgentRecord): AgentSnapshot {
   const { instanceUid, tenantId, capabilities, described, connected, gatewayId, transport } = record;
-  return Object.freeze({ instanceUid, tenantId, capabilities, described, connected, gatewayId, transport });
+  const descriptionDigest = `${record.identifyingDigest}/${record.nonIdentifyingDigest}`;
+  return Object.freeze({ instanceUid, tenantId, capabilities, described, connected, gatewayId, transport, descriptionDigest });
 }
 
 function eventTime(unixNano: Parameters<typeof toBigInt>[0] | null | undefined, now: () => number): Date {

@@ -20,6 +20,8 @@ function view(overrides: Partial<ReconcileView> = {}): ReconcileView {
     targetHash: 'a'.repeat(64),
     targetStatus: null,
     reportedHash: null,
+    reportedStatus: null,
+    reportedError: null,
     offeredHash: null,
     offeredAt: null,
     fullStateRequestedAt: null,

@@ -16,6 +16,7 @@ const agent = (over: Partial<AgentSnapshot> = {}): AgentSnapshot => ({
   connected: true,
   gatewayId: 'gw-1',
   transport: 'websocket',
+  descriptionDigest: 'labels-1',
   ...over,
 });
 
@@ -29,6 +30,8 @@ const stored = (over: Partial<ReconcileView> = {}): ReconcileView => ({
   targetHash: HASH_A,
   targetStatus: null,
   reportedHash: null,
+  reportedStatus: null,
+  reportedError: null,
   offeredHash: null,
   offeredAt: null,
   fullStateRequestedAt: null,
@@ -38,7 +41,7 @@ const stored = (over: Partial<ReconcileView> = {}): ReconcileView => ({
 function setup(maxAgeMs = 10_000, maxEntries = 100) {
   const clock = { now: 1_000_000 };
   const memo = new ReconcileMemo({ maxEntries, maxAgeMs, now: () => clock.now });
-  const read = (view = stored()) => memo.remember(view, memo.ticket());
+  const read = (view = stored(), descriptionDigest: string | undefined = 'labels-1') => memo.remember(view, memo.ticket(), descriptionDigest);
   return { clock, memo, read };
 }
 
@@ -108,6 +111,41 @@ describe('ReconcileMemo', () => {
     expect(memo.view(agent())).toMatchObject({ reportedHash: HASH_A, targetStatus: 'APPLIED' });
     memo.statusRecorded(UID, { lastRemoteConfigHash: null, status: 'FAILED', errorMessage: 'x' });
     expect(memo.view(agent())).toMatchObject({ reportedHash: null, targetStatus: 'APPLIED' });
+  });
+
+  it('knows a status is stored already only when hash, state and error all match what was read or recorded', () => {
+    const { memo, read } = setup();
+    const applied = { lastRemoteConfigHash: HASH_A, status: 'APPLIED', errorMessage: '' } as const;
+    expect(memo.hasStatus(UID, applied)).toBe(false);
+    read(stored({ reportedHash: HASH_A, reportedStatus: 'APPLIED', reportedError: null }));
+    expect(memo.hasStatus(UID, applied)).toBe(true);
+    expect(memo.hasStatus(UID, { ...applied, status: 'APPLYING' })).toBe(false);
+    expect(memo.hasStatus(UID, { ...applied, lastRemoteConfigHash: HASH_B })).toBe(false);
+    expect(memo.hasStatus(UID, { ...applied, errorMessage: 'x' })).toBe(false);
+    memo.statusRecorded(UID, { lastRemoteConfigHash: HASH_B, status: 'FAILED', errorMessage: 'bad' });
+    expect(memo.hasStatus(UID, { lastRemoteConfigHash: HASH_B, status: 'FAILED', errorMessage: 'bad' })).toBe(true);
+    expect(memo.hasStatus(UID, applied)).toBe(false);
+  });
+
+  it('keeps an entry through a repeated description, and forgets it on a new one or when the read did not know it', () => {
+    const { memo, read } = setup();
+    read();
+    memo.described(agent());
+    expect(memo.view(agent())).toBeDefined();
+    memo.described(agent({ descriptionDigest: 'labels-2' }));
+    expect(memo.view(agent({ descriptionDigest: 'labels-2' }))).toBeUndefined();
+
+    // A fan-out read does not know the description it saw: any description ends it.
+    memo.remember(stored(), memo.ticket());
+    expect(memo.view(agent())).toBeDefined();
+    memo.described(agent());
+    expect(memo.view(agent())).toBeUndefined();
+  });
+
+  it('does not answer with a view read under another description', () => {
+    const { memo, read } = setup();
+    read();
+    expect(memo.view(agent({ descriptionDigest: 'labels-2' }))).toBeUndefined();
   });
 
   it('mirrors recorded offers, and ignores writes for agents it does not hold', () => {

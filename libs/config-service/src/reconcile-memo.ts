@@ -32,9 +32,13 @@ interface Entry {
   /** Order of writes to the memo, to refuse a read that a write-through overtook. */
   readonly stamp: number;
   readonly tenantId: string;
+  /** The agent's description digest the view was read under; `undefined` when unknown (a fan-out read). */
+  readonly descriptionDigest: string | undefined;
   readonly targetHash: string | null;
   readonly targetStatus: ReconcileView['targetStatus'];
   readonly reportedHash: string | null;
+  readonly reportedStatus: ReconcileView['reportedStatus'];
+  readonly reportedError: string | null;
   readonly offeredHash: string | null;
   readonly offeredAt: number | null;
 }
@@ -83,9 +87,10 @@ export class ReconcileMemo {
    * Remembers `view` as read under `ticket`. Not kept when a config change was handled or any
    * agent was forgotten since the ticket, or when a newer entry for the agent exists (the read
    * may predate what that entry saw). An agent the memo never answers for (offline,
-   * undescribed) is dropped.
+   * undescribed) is dropped. `descriptionDigest`: the agent's, when the read followed its
+   * latest description (see {@link described}).
    */
-  remember(view: ReconcileView, ticket: ReadTicket): void {
+  remember(view: ReconcileView, ticket: ReadTicket, descriptionDigest?: string): void {
     if (this.#maxAgeMs === 0) return;
     if (!view.connected || !view.described) {
       this.#entries.delete(view.instanceUid);
@@ -99,9 +104,12 @@ export class ReconcileMemo {
       readAt: this.#now(),
       stamp: ++this.#stamp,
       tenantId: view.tenantId,
+      descriptionDigest,
       targetHash: view.targetHash,
       targetStatus: view.targetStatus,
       reportedHash: view.reportedHash,
+      reportedStatus: view.reportedStatus,
+      reportedError: view.reportedError,
       offeredHash: view.offeredHash,
       offeredAt: view.offeredAt?.getTime() ?? null,
     });
@@ -111,6 +119,7 @@ export class ReconcileMemo {
   view(agent: AgentSnapshot): ReconcileView | undefined {
     const entry = this.#fresh(agent.instanceUid);
     if (entry === undefined || !agent.described || !agent.connected || entry.tenantId !== agent.tenantId) return undefined;
+    if (entry.descriptionDigest !== undefined && entry.descriptionDigest !== agent.descriptionDigest) return undefined;
     return Object.freeze({
       instanceUid: agent.instanceUid,
       tenantId: agent.tenantId,
@@ -121,16 +130,35 @@ export class ReconcileMemo {
       targetHash: entry.targetHash,
       targetStatus: entry.targetStatus,
       reportedHash: entry.reportedHash,
+      reportedStatus: entry.reportedStatus,
+      reportedError: entry.reportedError,
       offeredHash: entry.offeredHash,
       offeredAt: entry.offeredAt === null ? null : new Date(entry.offeredAt),
       fullStateRequestedAt: null,
     });
   }
 
-  /** Mirrors `recordRemoteConfigStatus`: the reported hash, and the target's status when it names the target. */
+  /**
+   * True when the agent's stored RemoteConfigStatus is known to equal `status` already, so
+   * recording it again would change no row. (Only `recordRemoteConfigStatus` writes those
+   * columns, and it writes the status of a hash and the agent's current status together.)
+   */
+  hasStatus(instanceUid: string, status: RemoteConfigStatusRecord): boolean {
+    const entry = this.#fresh(instanceUid);
+    return (
+      entry !== undefined &&
+      entry.reportedStatus === status.status &&
+      entry.reportedHash === status.lastRemoteConfigHash &&
+      entry.reportedError === storedError(status)
+    );
+  }
+
+  /** Mirrors `recordRemoteConfigStatus`: the reported status, and the target's status when it names the target. */
   statusRecorded(instanceUid: string, status: RemoteConfigStatusRecord): void {
     this.#update(instanceUid, (entry) => ({
       reportedHash: status.lastRemoteConfigHash,
+      reportedStatus: status.status,
+      reportedError: storedError(status),
       targetStatus: status.lastRemoteConfigHash !== null && status.lastRemoteConfigHash === entry.targetHash ? status.status : entry.targetStatus,
     }));
   }
@@ -138,6 +166,16 @@ export class ReconcileMemo {
   /** Mirrors `recordOffers`: each agent was offered its hash at `at`. */
   offersRecorded(offers: readonly OfferRecord[], at: number): void {
     for (const offer of offers) this.#update(offer.instanceUid, () => ({ offeredHash: offer.hash, offeredAt: at }));
+  }
+
+  /**
+   * The agent sent a description, now stored as `agent.descriptionDigest`: its entry is kept
+   * only when it was read under that same description (a reconnect's full report repeats it);
+   * otherwise the agent is forgotten, since its labels, hence its target, may have changed.
+   */
+  described(agent: AgentSnapshot): void {
+    const entry = this.#entries.get(agent.instanceUid);
+    if (entry === undefined || entry.descriptionDigest !== agent.descriptionDigest) this.forget(agent.instanceUid);
   }
 
   /** Drops the agent's entry (new description, reconnect). */
@@ -168,4 +206,9 @@ export class ReconcileMemo {
     if (entry === undefined) return;
     this.#entries.set(instanceUid, { ...entry, ...change(entry), stamp: ++this.#stamp });
   }
+}
+
+/** The error message as `recordRemoteConfigStatus` stores it (none is NULL). */
+function storedError(status: RemoteConfigStatusRecord): string | null {
+  return status.errorMessage === '' ? null : status.errorMessage;
 }

@@ -6,12 +6,14 @@ import type { AgentSnapshot } from './agent-record.js';
 import { remoteConfigStatusRecord } from './agent-reports.js';
 import {
   type OfferRecord,
+  type ConnectRead,
   type ReconcileView,
-  clearOfferBefore,
-  loadReconcileView,
+  type StatusWrite,
+  loadViews,
+  loadViewsOnConnect,
   markFullStateRequested,
   recordOffers,
-  recordRemoteConfigStatus,
+  recordRemoteConfigStatuses,
 } from './config-state-repository.js';
 import type { ConfigVersion, ConfigVersionCache } from './config-versions.js';
 import { signConfig, type SignatureEntry, type SigningKey } from '@shepherd/config-signing';
@@ -20,6 +22,7 @@ import { type OfferDecision, decideOffer } from './offer-decision.js';
 import { ReconcileMemo } from './reconcile-memo.js';
 import { type ServiceLogger, errorFields } from './service-logger.js';
 import { NO_METRICS, type ServiceMetrics } from './service-metrics.js';
+import { StatementBatch } from './statement-batch.js';
 
 /** What reconciling one agent did. */
 export type ReconcileOutcome = Exclude<OfferDecision, 'offer'> | 'offered' | 'no-owner' | 'send-failed' | 'full-state-requested';
@@ -77,19 +80,28 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
   const metrics = options.metrics ?? NO_METRICS;
   const deliver = createDeliverer(options);
   const memo = options.memo ?? new ReconcileMemo({ maxEntries: 1, maxAgeMs: 0, now });
+  const statements = createReconcileStatements(store);
 
   async function viewOf(agent: AgentSnapshot): Promise<ReconcileView | undefined> {
     const remembered = memo.view(agent);
     metrics.viewRead(remembered === undefined ? 'store' : 'memo');
     if (remembered !== undefined) return remembered;
+    return readView(agent, () => statements.view.run(agent.instanceUid));
+  }
+
+  /** Reads `agent`'s view in its own (serialized) handler, after its latest report was recorded. */
+  async function readView(agent: AgentSnapshot, load: () => Promise<ReconcileView | undefined>): Promise<ReconcileView | undefined> {
     const ticket = memo.ticket();
-    const view = await loadReconcileView(store, agent.instanceUid);
-    if (view !== undefined) memo.remember(view, ticket);
+    const view = await load();
+    if (view !== undefined) memo.remember(view, ticket, agent.descriptionDigest);
     return view;
   }
 
   async function reconcileOne(agent: AgentSnapshot): Promise<ReconcileOutcome> {
-    const view = await viewOf(agent);
+    return reconcileView(await viewOf(agent));
+  }
+
+  async function reconcileView(view: ReconcileView | undefined): Promise<ReconcileOutcome> {
     if (view === undefined) return count('offline');
     if (view.connected && !view.described) return count(await requestFullState(view));
     const [outcome] = await reconcileViews([view], async (uids) => {
@@ -138,12 +150,15 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
   return Object.freeze({
     async onMessage(agent: AgentSnapshot, message: AgentToServer): Promise<ReconcileOutcome> {
-      // A description may carry new labels, hence a new target.
-      if (message.agentDescription) memo.forget(agent.instanceUid);
+      // A new description may carry new labels, hence a new target.
+      if (message.agentDescription) memo.described(agent);
       if (message.remoteConfigStatus) {
         const status = remoteConfigStatusRecord(message.remoteConfigStatus);
-        await recordRemoteConfigStatus(store, agent.instanceUid, status, new Date(now()));
-        memo.statusRecorded(agent.instanceUid, status);
+        // Agents repeat their status in every full report (reconnects); an unchanged one writes nothing.
+        if (!memo.hasStatus(agent.instanceUid, status)) {
+          await statements.status.run({ instanceUid: agent.instanceUid, status, at: new Date(now()) });
+          memo.statusRecorded(agent.instanceUid, status);
+        }
       }
       if (!agent.connected) return count('offline');
       const accepts = hasCapability(agent.capabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig);
@@ -154,9 +169,10 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
 
     async onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome> {
       memo.forget(agent.instanceUid);
-      await clearOfferBefore(store, agent.instanceUid, at);
+      metrics.viewRead('store');
+      const view = await readView(agent, () => statements.viewOnConnect.run({ instanceUid: agent.instanceUid, connectedAt: at }));
       if (!agent.described) return count('undescribed');
-      return reconcileOne(agent);
+      return reconcileView(view);
     },
 
     async readBatch(load: () => Promise<readonly ReconcileView[]>): Promise<ReadBatch> {
@@ -169,6 +185,24 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     configChanged(): void {
       memo.configChanged();
     },
+  });
+}
+
+/** The per-agent statements of agent events, each shared by the events handled at once. */
+function createReconcileStatements(store: SqlExecutor) {
+  return Object.freeze({
+    view: new StatementBatch<string, ReconcileView | undefined>(async (uids) => {
+      const views = new Map((await loadViews(store, uids)).map((view) => [view.instanceUid, view]));
+      return uids.map((uid) => views.get(uid));
+    }, (uid) => uid),
+    viewOnConnect: new StatementBatch<ConnectRead, ReconcileView | undefined>(async (reads) => {
+      const views = await loadViewsOnConnect(store, reads);
+      return reads.map((read) => views.get(read.instanceUid));
+    }, (read) => read.instanceUid),
+    status: new StatementBatch<StatusWrite, void>(async (writes) => {
+      await recordRemoteConfigStatuses(store, writes);
+      return writes.map(() => undefined);
+    }, (write) => write.instanceUid),
   });
 }
 

@@ -17,6 +17,17 @@ describe('openStore', () => {
     }
   });
 
+  it('opens at most poolSize PostgreSQL connections', async () => {
+    const store = await openStore({ url: testEngines.databaseUrl, dataDir: '/unused', poolSize: 2 });
+    try {
+      const sql = 'SELECT pg_backend_pid() AS pid FROM pg_sleep(0.2)';
+      const results = await Promise.all([1, 2, 3, 4].map(() => store.query<{ pid: number }>(sql)));
+      expect(new Set(results.map((r) => r.rows[0]?.pid)).size).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('opens PGlite under dataDir/pglite when no URL is given', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shepherd-open-store-'));
     try {

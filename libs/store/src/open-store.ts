@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** PostgreSQL schema to work in (see `connectPostgres`); ignored by PGlite. */
   readonly schema?: string | undefined;
+  /** Most PostgreSQL connections (see `connectPostgres`); ignored by PGlite. */
+  readonly poolSize?: number | undefined;
 }
 
 /**
@@ -21,7 +23,11 @@ export interface OpenStoreOptions {
  */
 export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   if (options.url !== undefined && options.url !== '') {
-    return connectPostgres({ url: options.url, ...(options.schema !== undefined ? { schema: options.schema } : {}) });
+    return connectPostgres({
+      url: options.url,
+      ...(options.schema !== undefined ? { schema: options.schema } : {}),
+      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+    });
   }
   if (typeof options.dataDir !== 'string' || options.dataDir === '') {
     throw new StoreConfigError('openStore needs a database URL or a data directory');

@@ -171,6 +171,13 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'engines',
   },
+  DATABASE_POOL_SIZE: {
+    schema: integer(1, 1000),
+    default: '10',
+    description: 'Most PostgreSQL connections a process opens. Raise it with `CONFIG_MAX_IN_FLIGHT`: each agent event in flight holds a connection while a statement runs. Ignored by PGlite.',
+    secret: false,
+    group: 'engines',
+  },
   OPAMP_HOST: {
     schema: checked(hostProblem),
     default: '0.0.0.0',
@@ -307,6 +314,14 @@ export const ENV_CATALOGUE = defineCatalogue({
     default: '300000',
     description:
       "How long the config service may decide an agent's plain heartbeats from memory instead of reading its target from the store (a config change handled by the process ends it at once). Bounds how long a change the process did not see, e.g. another replica's, goes unnoticed by a quiet agent; 0 reads on every report.",
+    secret: false,
+    group: 'config',
+  },
+  CONFIG_MAX_IN_FLIGHT: {
+    schema: integer(1, 1024),
+    default: '16',
+    description:
+      "Agent events the config service handles at once per process (one agent's events stay in order). Most wait on the store, so more in flight takes a reconnect storm or a ramp faster while CPU is left; keep `DATABASE_POOL_SIZE` near it.",
     secret: false,
     group: 'config',
   },
