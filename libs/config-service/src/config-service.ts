@@ -37,7 +37,7 @@ export interface ConfigServiceOptions {
   readonly resendAfterMs: number;
   /** CONFIG_FANOUT_BATCH: agents reconciled per batch after a config change (1..100 000). */
   readonly fanoutBatch: number;
-  /** Agent events handled at once in this process (default 16, 1..1024). */
+  /** CONFIG_MAX_IN_FLIGHT: agent events handled at once in this process (default 64, 1..1024); their statements are batched. */
   readonly maxInFlight?: number;
   /** Agents whose last written inventory state is cached (default 200 000). */
   readonly inventoryCacheSize?: number;
@@ -246,7 +246,7 @@ function validate(options: ConfigServiceOptions): Settings {
   return Object.freeze({
     resendAfterMs: int('resendAfterMs', options.resendAfterMs, 1, 86_400_000),
     fanoutBatch: int('fanoutBatch', options.fanoutBatch, 1, 100_000),
-    maxInFlight: int('maxInFlight', options.maxInFlight ?? 16, 1, 1024),
+    maxInFlight: int('maxInFlight', options.maxInFlight ?? 64, 1, 1024),
     lastSeenIntervalMs: int('lastSeenIntervalMs', options.lastSeenIntervalMs ?? 30_000, 0, 86_400_000),
     healIntervalMs: int('healIntervalMs', options.healIntervalMs ?? 300_000, 0, 86_400_000),
     fanoutPriorityMaxWaitMs: int('fanoutPriorityMaxWaitMs', options.fanoutPriorityMaxWaitMs ?? 10_000, 0, 20_000),

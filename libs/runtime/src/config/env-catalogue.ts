@@ -174,7 +174,7 @@ export const ENV_CATALOGUE = defineCatalogue({
   DATABASE_POOL_SIZE: {
     schema: integer(1, 1000),
     default: '10',
-    description: 'Most PostgreSQL connections a process opens. Raise it with `CONFIG_MAX_IN_FLIGHT`: each agent event in flight holds a connection while a statement runs. Ignored by PGlite.',
+    description: 'Most PostgreSQL connections a process opens (statements beyond it wait for one). Ignored by PGlite.',
     secret: false,
     group: 'engines',
   },
@@ -319,9 +319,9 @@ export const ENV_CATALOGUE = defineCatalogue({
   },
   CONFIG_MAX_IN_FLIGHT: {
     schema: integer(1, 1024),
-    default: '16',
+    default: '64',
     description:
-      "Agent events the config service handles at once per process (one agent's events stay in order). Most wait on the store, so more in flight takes a reconnect storm or a ramp faster while CPU is left; keep `DATABASE_POOL_SIZE` near it.",
+      "Agent events the config service handles at once per process (one agent's events stay in order). Their reads and writes are batched, one statement per kind for the events in flight, so more in flight means fewer, larger statements: it is what lets the store keep up with a reconnect storm or a ramp.",
     secret: false,
     group: 'config',
   },
