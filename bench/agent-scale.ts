@@ -26,7 +26,7 @@ import { cpuPercent, groupCpuPercent, pidsByName, sampleProcess, sampleProcesses
 import { scrape, sumByLabel } from './support/prom-text.js';
 import { firstConnectionSplit, parseScaleArgs, SCALE_USAGE, type ScaleArgs } from './support/scale-args.js';
 import { openScaleDeployment, type ScaleDeployment } from './support/scale-deployment.js';
-import { machineInfo, writeScaleOutput, type AgentScaleOutput, type KillPoint, type RampPoint } from './support/scale-output.js';
+import { machineInfo, peakBacklog, writeScaleOutput, type AgentScaleOutput, type KillPoint, type RampPoint } from './support/scale-output.js';
 import { startSampler, type Sampler } from './support/series-sampler.js';
 import { downsampleSorted, percentilesOfSorted } from './support/sorted-sample.js';
 
@@ -108,9 +108,14 @@ async function startStack(args: ScaleArgs, cleanup: CleanupStack): Promise<Stack
     },
     cleanup,
   );
-  // /proc reads only: cheap enough every second even with many gateways.
+  // /proc reads and one consumer listing: cheap enough every second even with many gateways.
   const rampSampler = startSampler(
-    async (t): Promise<RampPoint> => ({ t, connected: fleet.total().connected, gatewayRssMiB: (await Promise.all(gateways.map((g) => sampleProcess(g.pid)))).map((p) => (p ? +(p.rssBytes / MiB).toFixed(1) : null)) }),
+    async (t): Promise<RampPoint> => ({
+      t,
+      connected: fleet.total().connected,
+      gatewayRssMiB: (await Promise.all(gateways.map((g) => sampleProcess(g.pid)))).map((p) => (p ? +(p.rssBytes / MiB).toFixed(1) : null)),
+      backlog: await deployment.configServiceBacklog(),
+    }),
     1_000,
     rampT0,
   );
@@ -143,6 +148,7 @@ async function rampPhase(s: Stack): Promise<void> {
   } finally {
     s.series.ramp = await s.rampSampler.stop();
   }
+  (s.results['ramp'] as Record<string, unknown>)['configServiceBacklogPeak'] = peakBacklog(s.series.ramp);
 }
 
 async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | undefined>; engines: Map<string, GroupSample>; metrics: string[]; redisOps: number; pgXacts: number; pgRowWrites: number }> {
@@ -234,7 +240,11 @@ async function fanoutPhase(s: Stack): Promise<string> {
   const { configHash, matchedAgents } = (await res.json()) as { configHash: string; matchedAgents: number };
   const postMs = Date.now() - t0;
   say(`  POST answered in ${postMs} ms: ${matchedAgents} agents matched, hash ${configHash.slice(0, 12)}…`);
-  const sampler = startSampler(async (t) => ({ t, applied: await countRow(deployment.store, APPLIED_IN_STORE, [configHash]) }), 1_000, t0);
+  const sampler = startSampler(
+    async (t) => ({ t, applied: await countRow(deployment.store, APPLIED_IN_STORE, [configHash]), backlog: await deployment.configServiceBacklog() }),
+    1_000,
+    t0,
+  );
   let agentsMs: number;
   let storeMs: number;
   let latencies: number[] = [];
@@ -255,7 +265,16 @@ async function fanoutPhase(s: Stack): Promise<string> {
   // The config service's own account: how long its fan-out (read, offer, record) took.
   const reconciled = s.configService.logs.find((r) => r.msg === 'config change reconciled' && r['configHash'] === configHash);
   const serviceFanout = reconciled === undefined ? null : { durationMs: reconciled['durationMs'], readMs: reconciled['readMs'], blockedMs: reconciled['blockedMs'], batches: reconciled['batches'] };
-  const result = { postMs, matchedAgents, serviceFanout, agentsAppliedMs: agentsMs, storeAppliedMs: agentsMs + storeMs, agentLatencyMs: percentilesOfSorted(latencies), loadAverage: load() };
+  const result = {
+    postMs,
+    matchedAgents,
+    serviceFanout,
+    agentsAppliedMs: agentsMs,
+    storeAppliedMs: agentsMs + storeMs,
+    agentLatencyMs: percentilesOfSorted(latencies),
+    configServiceBacklogPeak: peakBacklog(s.series.fanout?.storeApplied ?? []),
+    loadAverage: load(),
+  };
   s.results['fanout'] = result;
   say(JSON.stringify(result, null, 2));
   return configHash;
@@ -277,7 +296,11 @@ async function killPhase(s: Stack, configHash: string | undefined): Promise<void
   const survivors = s.gatewayIds.slice(1);
   const onlineOnSurvivors = (): Promise<number> => countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected AND gateway_id = ANY($1)', [survivors]);
   const t0 = Date.now();
-  const sampler = startSampler(async (t): Promise<KillPoint> => ({ t, connected: fleet.total().connected, storeOnlineOnSurvivors: await onlineOnSurvivors() }), 1_000, t0);
+  const sampler = startSampler(
+    async (t): Promise<KillPoint> => ({ t, connected: fleet.total().connected, storeOnlineOnSurvivors: await onlineOnSurvivors(), backlog: await deployment.configServiceBacklog() }),
+    1_000,
+    t0,
+  );
   let reconnectedMs: number;
   try {
     let survivorsOnline = 0;
@@ -304,7 +327,15 @@ async function killPhase(s: Stack, configHash: string | undefined): Promise<void
   const convergedMs = Date.now() - t0;
   // How the victim's agents spread: reconnections pick a random other gateway, as behind a load balancer.
   const survivorsHeld = await Promise.all(s.gateways.slice(1).map((g) => heldBy(g)));
-  const result = { held, plannedVictimAgents: args.victimAgents ?? null, reconnectedMs, convergedMs, survivorsHeld, loadAverage: load() };
+  const result = {
+    held,
+    plannedVictimAgents: args.victimAgents ?? null,
+    reconnectedMs,
+    convergedMs,
+    survivorsHeld,
+    configServiceBacklogPeak: peakBacklog(s.series.kill ?? []),
+    loadAverage: load(),
+  };
   s.results['killGateway'] = result;
   say(JSON.stringify(result, null, 2));
 }

@@ -9,7 +9,10 @@
  * bound) and at most one in 10 000 failed. Reports each server's best passing rate (polls/s achieved) and their
  * ratio; `--out FILE` also writes every step as JSON.
  *
- *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--out FILE]
+ *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--warmup-s N] [--out FILE]
+ *
+ * --warmup-s replaces the computed warm-up (3 s plus the first polls' ramp), e.g. for a fleet
+ * whose first full reports the server needs longer to absorb.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -136,16 +139,19 @@ async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; sto
 }
 
 function parseOptions(): SweepArgs & { out: string | undefined } {
-  const { values } = parseArgs({ options: { agents: { type: 'string' }, 'step-s': { type: 'string' }, rates: { type: 'string' }, clients: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { agents: { type: 'string' }, 'step-s': { type: 'string' }, rates: { type: 'string' }, clients: { type: 'string' }, 'warmup-s': { type: 'string' }, out: { type: 'string' } },
+  });
   const agents = Math.min(19_000, Number(values.agents ?? 2000));
   const stepS = Math.min(120, Number(values['step-s'] ?? 15));
   const processes = Math.min(8, Number(values.clients ?? 2));
   const rates = (values.rates ?? '500,1000,2000,3000,4000,6000,8000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0).slice(0, 20);
-  const whole = [agents, stepS, processes].every((n) => Number.isInteger(n) && n > 0);
+  const warmupS = values['warmup-s'] === undefined ? warmupSeconds(agents, processes) : Math.min(120, Number(values['warmup-s']));
+  const whole = [agents, stepS, processes, warmupS].every((n) => Number.isInteger(n) && n > 0);
   if (!whole || rates.length === 0 || processes > agents || rates.some((r) => r < processes)) {
-    throw new Error('--agents, --step-s, --clients and --rates must be positive integers, with --clients at most --agents and every rate at least --clients');
+    throw new Error('--agents, --step-s, --clients, --warmup-s and --rates must be positive integers, with --clients at most --agents and every rate at least --clients');
   }
-  return { agents, stepS, warmupS: warmupSeconds(agents, processes), rates, processes, out: values.out };
+  return { agents, stepS, warmupS, rates, processes, out: values.out };
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { deleteTopologyStreams } from '@shepherd/bus/testing';
+import { createTopology } from '@shepherd/bus';
+import { deleteTopologyStreams, openBacklogProbe } from '@shepherd/bus/testing';
 import { deleteKeysWithPrefix } from '@shepherd/ownership/testing';
 import { connectPostgres, type SqlStore } from '@shepherd/store';
 import { loopbackAppEnv, realEnginesEnv, startAppProcess, stopAllAppProcesses, testEngines, uniqueName, type AppProcess } from '@shepherd/testing';
@@ -34,6 +35,8 @@ export interface ScaleDeployment {
   readonly store: SqlStore;
   /** A Redis client for INFO (load figures). */
   readonly redis: Redis;
+  /** Agent events the config service has not acknowledged yet (stored, or delivered and in flight). */
+  configServiceBacklog(): Promise<number>;
   startConfigService(): Promise<AppProcess>;
   startAdminApi(): Promise<AppProcess>;
   startGateway(id: string): Promise<AppProcess>;
@@ -62,6 +65,9 @@ export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleD
   const dataDir = await mkdtemp(join(tmpdir(), 'shepherd-scale-'));
   cleanup.add(`remove ${dataDir}`, () => rm(dataDir, { recursive: true, force: true }));
   cleanup.add('delete the NATS streams', () => deleteTopologyStreams(testEngines.natsUrl, name));
+  const backlogProbe = await openBacklogProbe(testEngines.natsUrl, name);
+  cleanup.add('close the NATS backlog probe', () => backlogProbe.close());
+  const durable = createTopology({ prefix: name }).consumers['config-service'];
   const redis = new Redis(testEngines.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   cleanup.add('close the Redis admin connection', () => redis.quit());
@@ -89,6 +95,10 @@ export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleD
     token,
     store,
     redis,
+    async configServiceBacklog() {
+      const backlog = (await backlogProbe.read())[`${durable.stream}/${durable.durable}`];
+      return backlog === undefined ? 0 : backlog.pending + backlog.unacked;
+    },
     startConfigService: () => start(MAINS.configService, 'config-service', {}, true),
     startAdminApi: () => start(MAINS.adminApi, 'admin-api'),
     startGateway: (id: string) => start(MAINS.gateway, id, { GATEWAY_ID: id }, true),

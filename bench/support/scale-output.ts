@@ -9,6 +9,8 @@ export interface RampPoint {
   readonly connected: number;
   /** Per gateway, in start order; null once a gateway is gone. */
   readonly gatewayRssMiB: readonly (number | null)[];
+  /** Agent events the config service had not acknowledged (absent in files written before it was sampled). */
+  readonly backlog?: number;
 }
 
 /** One kill sample (scenario d). */
@@ -18,6 +20,8 @@ export interface KillPoint {
   readonly connected: number;
   /** Agents the store lists online on a surviving gateway. */
   readonly storeOnlineOnSurvivors: number;
+  /** Agent events the config service had not acknowledged. */
+  readonly backlog?: number;
 }
 
 /** The machine a run was measured on. */
@@ -45,7 +49,7 @@ export interface AgentScaleOutput {
       /** Per-agent APPLIED latency (ms after the POST), ascending; element i is the fraction (i + 1) / length (see downsampleSorted). */
       readonly latenciesMs: readonly number[];
       /** Agents whose APPLIED status is in the store, `t` seconds after the POST. */
-      readonly storeApplied: readonly { readonly t: number; readonly applied: number }[];
+      readonly storeApplied: readonly { readonly t: number; readonly applied: number; readonly backlog?: number }[];
     };
     readonly kill?: readonly KillPoint[];
   };
@@ -60,4 +64,9 @@ export function machineInfo(): MachineInfo {
 export async function writeScaleOutput(file: string, output: AgentScaleOutput): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(output, null, 1)}\n`);
+}
+
+/** The largest `backlog` of `points` (0 when none was sampled). */
+export function peakBacklog(points: readonly { readonly backlog?: number }[]): number {
+  return points.reduce((peak, p) => Math.max(peak, p.backlog ?? 0), 0);
 }

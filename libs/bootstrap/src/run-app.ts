@@ -11,7 +11,8 @@ import {
   type Registry,
   type Shutdown,
 } from '@shepherd/runtime';
-import { createTopology, type Topology } from '@shepherd/bus';
+import type { Topology } from '@shepherd/bus';
+import { appTopology } from './app-topology.js';
 import type { AppModule } from './app-module.js';
 import { closeAll, openBackends, type BackendName, type Backends } from './open-backends.js';
 import { startupExitCode, startupFailureLine } from './startup-failure.js';
@@ -33,6 +34,8 @@ const COMMON_ENV = [
   'REDIS_KEY_PREFIX',
   'DATABASE_SCHEMA',
   'DATABASE_POOL_SIZE',
+  'BUS_AGENT_EVENTS_MAX_MSGS',
+  'BUS_AGENT_EVENTS_MAX_MIB',
 ] as const satisfies readonly EnvVarName[];
 
 type CommonEnv = (typeof COMMON_ENV)[number];
@@ -92,7 +95,7 @@ export async function runApp(spec: AppSpec): Promise<void> {
   let opened: Awaited<ReturnType<typeof openBackends<BackendName>>>;
   let topology: Topology;
   try {
-    topology = createTopology({ prefix: config.busSubjectPrefix });
+    topology = appTopology(config);
     opened = await openBackends(backendNames, { ...config, topology }, logger);
   } catch (err) {
     logger.error({ err }, 'start-up failed');

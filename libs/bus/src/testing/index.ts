@@ -3,3 +3,4 @@
  * subject prefix of their own. Never imported by production code.
  */
 export { deleteTopologyStreams, natsServerVersion } from './nats-cleanup.js';
+export { openBacklogProbe, type BacklogProbe, type ConsumerBacklog } from './backlog-probe.js';

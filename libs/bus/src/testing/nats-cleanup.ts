@@ -1,12 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
-import { BusUnavailableError, InvalidBusOptionError } from '../errors.js';
-import { parseServers } from '../nats/server-urls.js';
+import { InvalidBusOptionError } from '../errors.js';
 import { createTopology } from '../topology.js';
+import { connectAdmin } from './admin-connection.js';
 
 const DEFAULT_PREFIX = 'opamp';
-const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Deletes the JetStream streams (and with them their consumers) of `createTopology({ prefix })`:
@@ -35,16 +33,7 @@ export async function natsServerVersion(natsUrl: string): Promise<string> {
 }
 
 async function withAdminConnection<T>(natsUrl: string, use: (nc: NatsConnection) => Promise<T>): Promise<T> {
-  const parsed = parseServers(natsUrl);
-  const nc = await connect({
-    servers: [...parsed.servers],
-    name: 'shepherd-test-admin',
-    timeout: CONNECT_TIMEOUT_MS,
-    ...(parsed.user === undefined ? {} : { user: parsed.user, pass: parsed.pass }),
-    ...(parsed.token === undefined ? {} : { token: parsed.token }),
-  }).catch((err: unknown) => {
-    throw new BusUnavailableError(`cannot connect to NATS at ${parsed.display}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  });
+  const nc = await connectAdmin(natsUrl);
   try {
     return await use(nc);
   } finally {

@@ -158,6 +158,21 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'engines',
   },
+  BUS_AGENT_EVENTS_MAX_MSGS: {
+    schema: integer(1000, 1_000_000_000),
+    default: '100000',
+    description:
+      'Most messages the agent-events stream keeps (the oldest go first, acknowledged or not). It bounds how far the config service may fall behind: at N agents sending a heartbeat every H seconds, about this many × H / N seconds. Raise it for large fleets, the same on every process (each one applies it at start-up). The embedded bus keeps them in memory.',
+    secret: false,
+    group: 'engines',
+  },
+  BUS_AGENT_EVENTS_MAX_MIB: {
+    schema: integer(1, 1_048_576),
+    default: '256',
+    description: 'Most MiB the agent-events stream keeps, besides `BUS_AGENT_EVENTS_MAX_MSGS` (whichever is reached first drops the oldest).',
+    secret: false,
+    group: 'engines',
+  },
   REDIS_KEY_PREFIX: {
     schema: checked((v) => (v.length <= 64 && !/\s/.test(v) ? undefined : 'must be at most 64 characters without spaces')),
     default: 'shepherd:ownership:',
