@@ -74,12 +74,16 @@ export class AgentHub {
    * bookkeeping: never waits for the bus or the ownership store.
    */
   handle(site: Site, decoded: DecodedAgentMessage, payload: Uint8Array, principal: GatewayPrincipal): HandleResult {
-    if (this.publisher.saturated) {
+    const { uid, message } = decoded;
+    const existing = this.#lookup(site, uid);
+    // At the publish bound only what must be published is refused: a known agent's plain
+    // heartbeat is answered and its publish deferred. Refusing it too would leave a sequence gap,
+    // hence a full report to publish, and the refusals would feed the overload.
+    const deferPublish = this.publisher.saturated;
+    if (deferPublish && (existing === undefined || !isPlainHeartbeat(message, existing.session))) {
       this.metrics.errors.inc({ code: 'overloaded' });
       return { kind: 'overloaded' };
     }
-    const { uid, message } = decoded;
-    const existing = this.#lookup(site, uid);
     const x = respondToAgent(existing?.session, message, {
       serverCapabilities: this.options.serverCapabilities,
       uidTaken: (u) => this.#otherHolder(site, u),
@@ -99,7 +103,8 @@ export class AgentHub {
     // A claim that failed (store unreachable) is retried on the agent's next message.
     if (existing !== undefined && !x.disconnect && !this.keeper.holds(uid, entry.holderId)) entry.claimed = this.keeper.claim(uid, entry.holderId);
     if (x.fullStateRequested) this.metrics.protocol.inc({ event: 'report_full_state' });
-    this.#publishUnlessCoalesced(entry, existing?.session, x.fullStateRequested, message, payload);
+    if (deferPublish) this.metrics.protocol.inc({ event: 'heartbeat_deferred' });
+    else this.#publishUnlessCoalesced(entry, existing?.session, x.fullStateRequested, message, payload);
     if (x.disconnect) this.leave(entry, 'agent_disconnect');
     return { kind: 'reply', reply: x.reply, entry };
   }

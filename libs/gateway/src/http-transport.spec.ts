@@ -220,16 +220,22 @@ describe('plain HTTP transport', () => {
     await expect.poll(() => tg.ownership.owner(uidToString(uid))).toBeUndefined();
   });
 
-  it('answers 429 with Retry-After while bus publishes are backed up', async () => {
+  it('answers 429 with Retry-After to a report that must be published while bus publishes are backed up, and a plain heartbeat as usual', async () => {
     // wire-facts §7.38
     const { held, release } = publishGate();
     tg = await startTestGateway({ maxInFlightPublishes: 2, retryAfterSeconds: 3, busOptions: { beforeStore: () => held } });
     const uid = newUid();
     expect((await poll(body(uid, 1n, { agentDescription: describeAgent('h') }))).status).toBe(200);
-    const refused = await poll(body(uid, 2n));
+    const refused = await poll(body(uid, 2n, { health: { healthy: false, lastError: 'exporter down' } }));
     expect(refused.status).toBe(429);
     expect(retryAfter(refused.headers)).toBeGreaterThanOrEqual(3);
+    // Nothing but liveness: answered, its publish deferred, and no sequence gap for the agent.
+    const heartbeat = await poll(body(uid, 3n));
+    expect(heartbeat.status).toBe(200);
+    expect(await tg.metric('shepherd_gateway_protocol_events_total', { event: 'heartbeat_deferred' })).toBe(1);
+    const newcomer = await poll(body(newUid(), 1n));
+    expect(newcomer.status).toBe(429);
     release();
-    await expect.poll(async () => (await poll(body(uid, 2n))).status).toBe(200);
+    await expect.poll(async () => (await poll(body(uid, 4n, { health: { healthy: false, lastError: 'exporter down' } }))).status).toBe(200);
   });
 });
