@@ -46,7 +46,8 @@ describe.each(['websocket', 'http'] as const)('OpampClient over %s against the a
     expect(await readFile(join(stateDir, INSTANCE_UID_FILE), 'utf8')).toBe(`${uid}\n`);
     expect(uid[14]).toBe('7'); // UUID v7
 
-    const view = await server.waitForAgent(uid, (a) => a.connected, 'the agent online');
+    // The gateway's CONNECTED event may be stored a moment before the first report it precedes.
+    const view = await server.waitForAgent(uid, (a) => a.connected && a.capabilities.length > 0, 'the agent online with its first report');
     expect(view.transport).toBe(transport);
     expect(view.capabilities).toEqual(DECLARED);
     expect(view.labels).toMatchObject({ env: 'spec', 'service.name': 'otelcol', 'service.instance.id': 'spec-agent' });
@@ -88,7 +89,7 @@ describe.each(['websocket', 'http'] as const)('OpampClient over %s against the a
     expect(uidToString(reply.agentIdentification!.newInstanceUid!)).toBe(assigned);
     const after = await clone.until(() => clone.sent.find((m) => uidToString(m.instanceUid as Uint8Array) === assigned), 'a message under the new uid');
     expect(isFull(after)).toBe(true);
-    const cloneView = await server.waitForAgent(assigned, (a) => a.connected, 'the clone online under its new uid');
+    const cloneView = await server.waitForAgent(assigned, (a) => a.connected && Object.keys(a.identifying).length > 0, 'the clone online under its new uid, described');
     expect(cloneView.identifying['service.instance.id']).toBe('clone');
     expect((await server.getAgent(uid))?.identifying['service.instance.id']).toBe('original');
   });
