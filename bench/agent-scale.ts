@@ -17,7 +17,6 @@
  * or Ctrl-C. Method and results: docs/benchmarks.md.
  */
 import { stat } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { relative } from 'node:path';
 import type { AppProcess } from '@shepherd/testing';
 import { CleanupStack } from './support/cleanup-stack.js';
@@ -29,9 +28,9 @@ import { openScaleDeployment, type ScaleDeployment } from './support/scale-deplo
 import { machineInfo, peakBacklog, writeScaleOutput, type AgentScaleOutput, type KillPoint, type RampPoint } from './support/scale-output.js';
 import { startSampler, type Sampler } from './support/series-sampler.js';
 import { downsampleSorted, percentilesOfSorted } from './support/sorted-sample.js';
+import { loadAverage as load, waitUntil } from './support/wait-until.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
-const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const MiB = 1024 * 1024;
 /**
@@ -55,26 +54,6 @@ interface Stack {
   readonly rampSampler: Sampler<RampPoint>;
   readonly rampT0: number;
   readonly series: { ramp: readonly RampPoint[]; fanout?: AgentScaleOutput['series']['fanout']; kill?: readonly KillPoint[] };
-}
-
-async function waitUntil(
-  what: string,
-  timeoutMs: number,
-  test: () => Promise<boolean> | boolean,
-  report?: () => string,
-  pollMs = 100,
-): Promise<number> {
-  const started = Date.now();
-  let lastReport = started;
-  while (!(await test())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${report ? ` (${report()})` : ''}`);
-    if (report !== undefined && Date.now() - lastReport >= 5_000) {
-      lastReport = Date.now();
-      say(`  … ${((Date.now() - started) / 1000).toFixed(0)} s: ${report()}, load ${load()}`);
-    }
-    await sleep(pollMs);
-  }
-  return Date.now() - started;
 }
 
 async function countRow(store: ScaleDeployment['store'], sql: string, params: unknown[] = []): Promise<number> {
