@@ -49,7 +49,8 @@ interface Entry {
  * decided without reading the store. The target hash depends on the agent's labels and tenant
  * and on the assignments, so an entry is valid only while:
  * - no config change was handled since it was read (`configChanged` starts a new epoch);
- * - the agent sent no new description (the caller `forget`s it) and kept its tenant;
+ * - the agent sent no other description than the one the view was read under (the caller
+ *   reports each description with `described`) and kept its tenant;
  * - it is younger than `maxAgeMs`: the bound on how long a change this process did not see
  *   (written by another replica, or whose event was lost) stays unnoticed by a quiet agent.
  * The memo's own writes (`statusRecorded`, `offersRecorded`) mirror the store statements they
