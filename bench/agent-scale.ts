@@ -21,14 +21,14 @@ import { relative } from 'node:path';
 import type { AppProcess } from '@shepherd/testing';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { startLoadgenFleet, type LoadgenFleet } from './support/loadgen-fleet.js';
-import { cpuPercent, groupCpuPercent, pidsByName, sampleProcess, sampleProcesses, type GroupSample, type ProcSample } from './support/proc-stats.js';
+import { cpuPercent, groupCpuPercent, loadAverage as load, pidsByName, sampleProcess, sampleProcesses, type GroupSample, type ProcSample } from './support/proc-stats.js';
 import { scrape, sumByLabel } from './support/prom-text.js';
 import { firstConnectionSplit, parseScaleArgs, SCALE_USAGE, type ScaleArgs } from './support/scale-args.js';
 import { openScaleDeployment, type ScaleDeployment } from './support/scale-deployment.js';
 import { machineInfo, peakBacklog, writeScaleOutput, type AgentScaleOutput, type KillPoint, type RampPoint } from './support/scale-output.js';
 import { startSampler, type Sampler } from './support/series-sampler.js';
 import { downsampleSorted, percentilesOfSorted } from './support/sorted-sample.js';
-import { loadAverage as load, waitUntil } from './support/wait-until.js';
+import { waitUntil } from './support/wait-until.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,13 +109,15 @@ async function rampPhase(s: Stack): Promise<void> {
     const t = fleet.total();
     return `connected ${t.connected}/${args.agents}, connecting ${t.connecting}, connect errors ${t.connectErrors}, disconnects ${t.disconnects}`;
   };
+  let connectedMs: number;
+  let inventoryMs: number;
   try {
     // From the load generators' start, so their own start-up (a second or so) is included.
     await waitUntil('every agent connected', timeoutMs, () => fleet.total().connected >= args.agents, report);
-    const connectedMs = Date.now() - s.rampT0;
+    connectedMs = Date.now() - s.rampT0;
     say(`  all ${args.agents} agents connected ${(connectedMs / 1000).toFixed(1)} s after the load generators started (${report()})`);
     let online = 0;
-    const inventoryMs = await waitUntil(
+    inventoryMs = await waitUntil(
       'the store listing every agent online',
       timeoutMs,
       async () => (online = await countRow(deployment.store, 'SELECT count(*) AS n FROM agents WHERE connected')) >= args.agents,
@@ -123,11 +125,15 @@ async function rampPhase(s: Stack): Promise<void> {
       STORE_POLL_MS,
     );
     say(`  store lists all ${args.agents} online ${(inventoryMs / 1000).toFixed(1)} s later`);
-    s.results['ramp'] = { connectedMs, inventoryLagMs: inventoryMs, baselineRssMiB: s.baseline.map((b) => (b ? +(b.rssBytes / MiB).toFixed(1) : null)) };
   } finally {
     s.series.ramp = await s.rampSampler.stop();
   }
-  (s.results['ramp'] as Record<string, unknown>)['configServiceBacklogPeak'] = peakBacklog(s.series.ramp);
+  s.results['ramp'] = {
+    connectedMs,
+    inventoryLagMs: inventoryMs,
+    baselineRssMiB: s.baseline.map((b) => (b ? +(b.rssBytes / MiB).toFixed(1) : null)),
+    configServiceBacklogPeak: peakBacklog(s.series.ramp),
+  };
 }
 
 async function snapshot(s: Stack): Promise<{ procs: Map<string, ProcSample | undefined>; engines: Map<string, GroupSample>; metrics: string[]; redisOps: number; pgXacts: number; pgRowWrites: number }> {

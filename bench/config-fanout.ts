@@ -23,12 +23,12 @@ import { formatBreakdown, formatRun, markdownRow, MARKDOWN_HEADER, percentile, s
 import { collectorFiles, runOnce, type RunContext, type RunResult, type Scenario } from './support/fanout-run.js';
 import { BENCH_TENANT, seedFleet, type SeededFleet } from './support/seed-fleet.js';
 import { timedOwnership } from './support/timed-ownership.js';
+import { loadAverage as load } from './support/proc-stats.js';
 
 const TARGET_AGENTS = 10_000;
 const TARGET_MS = 2_000;
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
-const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 async function benchmark(args: FanoutArgs, cleanup: CleanupStack): Promise<void> {
   const mode = args.embedded ? 'embedded' : 'real engines';

@@ -21,11 +21,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { spawnJsonProcess } from './support/json-process.js';
+import { loadAverage as load } from './support/proc-stats.js';
 import { openScaleDeployment, MAINS } from './support/scale-deployment.js';
 import type { HttpHeartbeatStep } from './support/plot-input.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
-const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
 const P99_LIMIT_MS = 100;
 /** Failed polls a passing step may have, as a share of those sent. */
 const MAX_ERROR_SHARE = 0.0001;

@@ -18,10 +18,10 @@ export interface StoreTally {
 
 // Names for the statements of a fan-out; anything else is named by its first words.
 const KINDS: readonly [RegExp, string][] = [
-  [/FROM agents a\s+LEFT JOIN agent_config_state[\s\S]*= ANY\(\$1::uuid\[\]\)/, 'fan-out batch read (loadViews)'],
+  // First: it also reads views by uid array.
+  [/^\s*WITH cleared AS/, 'views on connect (loadViewsOnConnect)'],
+  [/FROM agents a\s+LEFT JOIN agent_config_state[\s\S]*= ANY\(\$1::uuid\[\]\)/, 'view batch read (loadViews; fan-out or agent events)'],
   [/^\s*SELECT instance_uid FROM agents[\s\S]*ORDER BY instance_uid LIMIT/, 'fan-out uid listing (listOnlineUids)'],
-  [/^\s*WITH cleared AS/, 'agent view on connect (loadViewOnConnect)'],
-  [/FROM agents a\s+LEFT JOIN agent_config_state/, 'one agent view (loadReconcileView)'],
   [/^\s*INSERT INTO agent_config_state AS s \(instance_uid, target_hash/, 'record offers (recordOffers)'],
   [/FROM config_versions WHERE tenant_id = \$1 AND hash = \$2/, 'load version'],
   [/^\s*INSERT INTO config_versions/, 'save version'],

@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 
 /** Kernel clock ticks per second for /proc CPU times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -75,4 +76,9 @@ export async function pidsByName(names: readonly string[]): Promise<number[]> {
 export function cpuPercent(before: { cpuSeconds: number; at: number }, after: { cpuSeconds: number; at: number }): number {
   const wall = (after.at - before.at) / 1000;
   return wall <= 0 ? 0 : (100 * (after.cpuSeconds - before.cpuSeconds)) / wall;
+}
+
+/** The machine's 1, 5 and 15 minute load averages as text, for progress lines. */
+export function loadAverage(): string {
+  return loadavg().map((v) => v.toFixed(2)).join(' ');
 }

@@ -1,7 +1,4 @@
-import { loadavg } from 'node:os';
-
-/** The 1, 5 and 15 minute load averages, for progress lines. */
-export const loadAverage = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
+import { loadAverage } from './proc-stats.js';
 
 /**
  * Polls `test` every `pollMs` until it holds; resolves with the ms waited. Every 5 s prints

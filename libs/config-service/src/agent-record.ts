@@ -87,11 +87,6 @@ const COLUMN_TYPES: Readonly<Record<AgentColumn, string>> = {
   remote_config_status: 'jsonb',
 };
 
-/** Reads an agent's stored state; `undefined` when the agent has no row. */
-export async function loadAgentRecord(db: SqlExecutor, instanceUid: string): Promise<AgentRecord | undefined> {
-  return (await loadAgentRecords(db, [instanceUid])).get(instanceUid);
-}
-
 /** Reads the stored state of `instanceUids` (canonical text) in one statement; agents without a row are absent. */
 export async function loadAgentRecords(db: SqlExecutor, instanceUids: readonly string[]): Promise<Map<string, AgentRecord>> {
   const { rows } = await db.query<AgentRow & { instance_uid: string }>(
@@ -165,7 +160,9 @@ export async function upsertAgents(db: SqlExecutor, writes: readonly AgentWrite[
   const byColumns = new Map<string, AgentWrite[]>();
   for (const write of writes) {
     const key = columnsOf(write).join(',');
-    byColumns.set(key, [...(byColumns.get(key) ?? []), write]);
+    const group = byColumns.get(key);
+    if (group === undefined) byColumns.set(key, [write]);
+    else group.push(write);
   }
   for (const group of byColumns.values()) await upsertSameColumns(db, columnsOf(group[0] as AgentWrite), group);
 }

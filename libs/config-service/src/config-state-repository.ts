@@ -58,11 +58,6 @@ const VIEW_SELECT = `
     LEFT JOIN LATERAL (SELECT ${targetHashSql('a.tenant_id', 'a.labels', 'a.instance_uid')} AS hash) t ON true
     LEFT JOIN agent_config_status f ON f.instance_uid = a.instance_uid AND f.config_hash = t.hash`;
 
-/** The reconcile view of one agent; `undefined` when it has no inventory row. */
-export async function loadReconcileView(db: SqlExecutor, instanceUid: string): Promise<ReconcileView | undefined> {
-  return (await loadViews(db, [instanceUid]))[0];
-}
-
 /** The agents a config change may affect: those a selector matches, or one pinned agent. */
 export type FanoutTarget = { readonly selector: LabelSelector } | { readonly instanceUid: string };
 
@@ -171,11 +166,6 @@ export async function recordOffers(db: SqlExecutor, offers: readonly OfferRecord
 export interface ConnectRead {
   readonly instanceUid: string;
   readonly connectedAt: Date;
-}
-
-/** {@link loadViewsOnConnect} for one agent; `undefined` when it has no inventory row. */
-export async function loadViewOnConnect(db: SqlExecutor, instanceUid: string, connectedAt: Date): Promise<ReconcileView | undefined> {
-  return (await loadViewsOnConnect(db, [{ instanceUid, connectedAt }])).get(instanceUid);
 }
 
 /**

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 
 /** Most items one batch statement carries (default of {@link StatementBatch}). */
-export const DEFAULT_MAX_BATCH = 256;
+const DEFAULT_MAX_BATCH = 256;
 
 /**
  * Runs concurrent calls of one statement kind as one statement. Calls made while the event loop
