@@ -35,6 +35,32 @@ describe('BoundedDispatcher', () => {
     expect(t.started).toEqual([1, 2, 3]);
   });
 
+  it('keeps order and its bound through thousands of waiting items', async () => {
+    const handled: number[] = [];
+    const dropped: number[] = [];
+    let unblock: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (unblock = resolve));
+    const dispatcher = new BoundedDispatcher<number>({
+      maxInFlight: 1,
+      maxPending: 5000,
+      handle: async (n) => {
+        if (n === 0) await gate;
+        handled.push(n);
+      },
+      onError: () => undefined,
+      onDrop: (n) => dropped.push(n),
+    });
+    for (let n = 0; n <= 5001; n += 1) dispatcher.push(n);
+    expect(dropped).toEqual([5001]);
+    unblock();
+    await expect.poll(() => handled.length).toBe(5001);
+    expect(handled).toEqual(Array.from({ length: 5001 }, (_, n) => n));
+    // The queue emptied: the bound counts waiting items, not the ones handled before.
+    for (let n = 0; n < 5000; n += 1) dispatcher.push(-1);
+    expect(dropped).toEqual([5001]);
+    await dispatcher.drain();
+  });
+
   it('reports handler failures and keeps going; drain waits for queued items', async () => {
     const t = setup(2, 10);
     [-1, 2, 3].forEach((n) => t.dispatcher.push(n));

@@ -17,7 +17,10 @@ export interface BoundedDispatcherOptions<T> {
  * buffering is not an option.
  */
 export class BoundedDispatcher<T> {
-  readonly #queue: T[] = [];
+  // A queue as an array and a head index: shift() moves every waiting item, and a subscriber
+  // under overload holds thousands of them.
+  #queue: (T | undefined)[] = [];
+  #head = 0;
   #running = 0;
   #closed = false;
   #drained: Array<() => void> = [];
@@ -31,7 +34,7 @@ export class BoundedDispatcher<T> {
       this.#start(item);
       return true;
     }
-    if (this.#queue.length >= this.opts.maxPending) {
+    if (this.#waiting >= this.opts.maxPending) {
       this.opts.onDrop(item);
       return false;
     }
@@ -39,10 +42,30 @@ export class BoundedDispatcher<T> {
     return true;
   }
 
+  get #waiting(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  #next(): T | undefined {
+    if (this.#head === this.#queue.length) return undefined;
+    const item = this.#queue[this.#head] as T;
+    // The slot lets go of the item at once, not when the array is next compacted.
+    this.#queue[this.#head] = undefined;
+    this.#head += 1;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+
   /** Refuses new items and resolves once queued and running items are done. Idempotent. */
   drain(): Promise<void> {
     this.#closed = true;
-    if (this.#running === 0 && this.#queue.length === 0) return Promise.resolve();
+    if (this.#running === 0 && this.#waiting === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drained.push(resolve));
   }
 
@@ -50,8 +73,7 @@ export class BoundedDispatcher<T> {
     this.#running++;
     void this.#run(item).finally(() => {
       this.#running--;
-      const next = this.#queue.shift();
-      if (next !== undefined) return this.#start(next);
+      if (this.#waiting > 0) return this.#start(this.#next() as T);
       if (this.#running === 0 && this.#closed) {
         const waiters = this.#drained;
         this.#drained = [];

@@ -45,6 +45,27 @@ export function describeCoreContract(env: ContractEnv): void {
       expect(other.messages).toEqual([]);
     });
 
+    it('hands each message beyond maxPending to onDropped, and handles the rest in order', async () => {
+      const handled: string[] = [];
+      const dropped: string[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      env.bus.subscribe(
+        env.subject('drop', 'x'),
+        { maxInFlight: 1, maxPending: 2, onDropped: (msg) => void dropped.push(text(msg.data)) },
+        async (msg) => {
+          await gate;
+          handled.push(text(msg.data));
+        },
+      );
+      for (let i = 0; i < 10; i++) env.bus.send(env.subject('drop', 'x'), bytes(`m${i}`));
+      await waitFor(() => dropped.length === 7, { description: 'seven drops' });
+      release();
+      await waitFor(() => handled.length === 3, { description: 'three handled' });
+      expect(handled).toEqual(['m0', 'm1', 'm2']);
+      expect(dropped).toEqual(['m3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9']);
+    });
+
     it('unsubscribe stops delivery', async () => {
       const inbox = new Inbox();
       const sub = env.bus.subscribe(env.subject('unsub', 'x'), {}, inbox.record);

@@ -85,6 +85,11 @@ export interface SubscribeOptions {
   readonly maxInFlight?: number;
   /** Messages buffered while all handlers are busy; beyond it messages are dropped and logged (default 10 000). */
   readonly maxPending?: number;
+  /**
+   * Called for each message dropped beyond `maxPending`, instead of the bus logging it: a
+   * subscriber that counts its drops (a metric) spares an overloaded process a log line per message.
+   */
+  readonly onDropped?: (msg: BusMessage) => void;
 }
 
 /** A core subscription or a request responder. */

@@ -1,4 +1,4 @@
-import type { SubscribeOptions } from './event-bus.js';
+import type { BusMessage, SubscribeOptions } from './event-bus.js';
 import { intOption } from './option-checks.js';
 import { validateName, validateSubject } from './subject-match.js';
 
@@ -8,6 +8,7 @@ export interface ResolvedSubscribeOptions {
   readonly queue: string | undefined;
   readonly maxInFlight: number;
   readonly maxPending: number;
+  readonly onDropped: ((msg: BusMessage) => void) | undefined;
 }
 
 /**
@@ -22,6 +23,7 @@ export function resolveSubscribeOptions(subject: string, opts: SubscribeOptions)
     queue: opts.queue,
     maxInFlight: intOption('maxInFlight', opts.maxInFlight, 1, 1, 10_000),
     maxPending: intOption('maxPending', opts.maxPending, 10_000, 0, 1_000_000),
+    onDropped: opts.onDropped,
   });
 }
 

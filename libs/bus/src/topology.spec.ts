@@ -16,14 +16,17 @@ describe('createTopology', () => {
     expect(t.subjects).toEqual({
       agentMessage: 'opamp.agent.message',
       agentConnection: 'opamp.agent.connection',
+      agentLiveness: 'opamp.agent.liveness',
       agentEvents: 'opamp.agent.>',
       deliveries: 'opamp.delivery.*',
+      multicasts: 'opamp.multicast.*',
       configChanged: 'opamp.config.changed',
       configEvents: 'opamp.config.>',
     });
     expect(t.streams.agentEvents).toEqual({ name: 'AGENT_EVENTS', subjects: ['opamp.agent.>'], ...AGENT_EVENTS_LIMITS });
     expect(t.streams.configEvents).toEqual({ name: 'CONFIG_EVENTS', subjects: ['opamp.config.>'], ...CONFIG_EVENTS_LIMITS });
     expect(t.delivery('gw-7')).toBe('opamp.delivery.gw-7');
+    expect(t.multicast('gw-7')).toBe('opamp.multicast.gw-7');
   });
 
   it('gives every consuming service its own durable over all agent events', () => {
@@ -60,6 +63,7 @@ describe('createTopology', () => {
     expect(() => createTopology({ prefix: 'opamp.>' })).toThrow(InvalidSubjectError);
     expect(() => createTopology().delivery('gw.1')).toThrow(InvalidNameError);
     expect(() => createTopology().delivery('*')).toThrow(InvalidNameError);
+    expect(() => createTopology().multicast('gw.1')).toThrow(InvalidNameError);
   });
 
   it('ensureTopology is idempotent', async () => {

@@ -57,8 +57,14 @@ export const CONFIG_EVENTS_LIMITS = Object.freeze({
  *   `shepherd.bus.v1.AgentMessageEnvelope`.
  * - `<prefix>.agent.connection` (JetStream, stream agentEvents): an agent
  *   connected or disconnected, `shepherd.bus.v1.AgentConnectionEvent`.
+ * - `<prefix>.agent.liveness` (JetStream, stream agentEvents): the plain
+ *   heartbeats one gateway received in an interval, at most one per agent,
+ *   `shepherd.bus.v1.AgentLivenessBatch`.
  * - `<prefix>.delivery.<gatewayId>` (core): ServerToAgent bytes for agents
  *   owned by that gateway, `shepherd.bus.v1.ServerToAgentDelivery`.
+ * - `<prefix>.multicast.<gatewayId>` (core request/reply): one ServerToAgent for
+ *   many agents owned by that gateway, `shepherd.bus.v1.ServerToAgentMulticast`,
+ *   answered with a `shepherd.bus.v1.DeliveryReceipt`.
  * - `<prefix>.config.changed` (JetStream, stream configEvents): an admin
  *   change to config assignments (JSON `ConfigChangedEvent` of
  *   `@shepherd/config-service`); the config service reconciles the agents
@@ -69,10 +75,14 @@ export interface Topology {
   readonly subjects: {
     readonly agentMessage: string;
     readonly agentConnection: string;
+    /** Batched plain heartbeats of one gateway's agents. */
+    readonly agentLiveness: string;
     /** Pattern over every agent event. */
     readonly agentEvents: string;
     /** Pattern over every gateway's delivery subject. */
     readonly deliveries: string;
+    /** Pattern over every gateway's multicast subject. */
+    readonly multicasts: string;
     /** An assignment was created or changed. */
     readonly configChanged: string;
     /** Pattern over every config event. */
@@ -88,6 +98,11 @@ export interface Topology {
    * @throws InvalidNameError when `gatewayId` is not 1-128 letters, digits, `_` or `-`
    */
   delivery(gatewayId: string): string;
+  /**
+   * The core subject on which a gateway answers multicast deliveries to its agents.
+   * @throws InvalidNameError when `gatewayId` is not 1-128 letters, digits, `_` or `-`
+   */
+  multicast(gatewayId: string): string;
 }
 
 /**
@@ -113,8 +128,10 @@ export function createTopology(options: TopologyOptions = {}): Topology {
     subjects: Object.freeze({
       agentMessage: `${prefix}.agent.message`,
       agentConnection: `${prefix}.agent.connection`,
+      agentLiveness: `${prefix}.agent.liveness`,
       agentEvents,
       deliveries: `${prefix}.delivery.*`,
+      multicasts: `${prefix}.multicast.*`,
       configChanged,
       configEvents,
     }),
@@ -135,6 +152,10 @@ export function createTopology(options: TopologyOptions = {}): Topology {
     delivery(gatewayId: string): string {
       validateName(gatewayId, 'gateway id');
       return `${prefix}.delivery.${gatewayId}`;
+    },
+    multicast(gatewayId: string): string {
+      validateName(gatewayId, 'gateway id');
+      return `${prefix}.multicast.${gatewayId}`;
     },
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Typed encode/decode of the five messages that cross process boundaries.
+ * Typed encode/decode of the eight messages that cross process boundaries.
  * Decoders never throw anything but {@link ProtoDecodeError}; encoders never
  * throw anything but {@link ProtoEncodeError}.
  */
@@ -11,6 +11,12 @@ import {
   type AgentMessageEnvelope,
   type AgentToServer,
   type IAgentConnectionEvent,
+  type AgentLivenessBatch,
+  type IAgentLivenessBatch,
+  type DeliveryReceipt,
+  type IDeliveryReceipt,
+  type IServerToAgentMulticast,
+  type ServerToAgentMulticast,
   type IAgentMessageEnvelope,
   type IAgentToServer,
   type IServerToAgent,
@@ -79,6 +85,9 @@ const connectionEvent = messageCodec<AgentConnectionEvent, IAgentConnectionEvent
   bus.AgentConnectionEvent,
   'shepherd.bus.v1.AgentConnectionEvent',
 );
+const livenessBatch = messageCodec<AgentLivenessBatch, IAgentLivenessBatch>(bus.AgentLivenessBatch, 'shepherd.bus.v1.AgentLivenessBatch');
+const multicast = messageCodec<ServerToAgentMulticast, IServerToAgentMulticast>(bus.ServerToAgentMulticast, 'shepherd.bus.v1.ServerToAgentMulticast');
+const receipt = messageCodec<DeliveryReceipt, IDeliveryReceipt>(bus.DeliveryReceipt, 'shepherd.bus.v1.DeliveryReceipt');
 const delivery = messageCodec<ServerToAgentDelivery, IServerToAgentDelivery>(
   bus.ServerToAgentDelivery,
   'shepherd.bus.v1.ServerToAgentDelivery',
@@ -151,6 +160,22 @@ export function encodeAgentConnectionEvent(message: IAgentConnectionEvent): Uint
 }
 
 /**
+ * Decodes a bus AgentLivenessBatch.
+ * @throws {ProtoDecodeError} for anything that is not a well-formed batch.
+ */
+export function decodeAgentLivenessBatch(bytes: Uint8Array): AgentLivenessBatch {
+  return livenessBatch.decode(bytes);
+}
+
+/**
+ * Encodes a bus AgentLivenessBatch.
+ * @throws {ProtoEncodeError} when a field holds a value of the wrong type.
+ */
+export function encodeAgentLivenessBatch(message: IAgentLivenessBatch): Uint8Array {
+  return livenessBatch.encode(message);
+}
+
+/**
  * Decodes a bus ServerToAgentDelivery. `serverToAgent` stays raw bytes.
  * @throws {ProtoDecodeError} for anything that is not a well-formed delivery.
  */
@@ -164,4 +189,36 @@ export function decodeServerToAgentDelivery(bytes: Uint8Array): ServerToAgentDel
  */
 export function encodeServerToAgentDelivery(message: IServerToAgentDelivery): Uint8Array {
   return delivery.encode(message);
+}
+
+/**
+ * Decodes a bus ServerToAgentMulticast. `serverToAgent` stays raw bytes.
+ * @throws {ProtoDecodeError} for anything that is not a well-formed multicast.
+ */
+export function decodeServerToAgentMulticast(bytes: Uint8Array): ServerToAgentMulticast {
+  return multicast.decode(bytes);
+}
+
+/**
+ * Encodes a bus ServerToAgentMulticast.
+ * @throws {ProtoEncodeError} when a field holds a value of the wrong type.
+ */
+export function encodeServerToAgentMulticast(message: IServerToAgentMulticast): Uint8Array {
+  return multicast.encode(message);
+}
+
+/**
+ * Decodes a bus DeliveryReceipt.
+ * @throws {ProtoDecodeError} for anything that is not a well-formed receipt.
+ */
+export function decodeDeliveryReceipt(bytes: Uint8Array): DeliveryReceipt {
+  return receipt.decode(bytes);
+}
+
+/**
+ * Encodes a bus DeliveryReceipt.
+ * @throws {ProtoEncodeError} when a field holds a value of the wrong type.
+ */
+export function encodeDeliveryReceipt(message: IDeliveryReceipt): Uint8Array {
+  return receipt.encode(message);
 }

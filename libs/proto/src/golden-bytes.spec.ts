@@ -9,15 +9,21 @@ import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import {
   decodeAgentConnectionEvent,
+  decodeAgentLivenessBatch,
   decodeAgentMessageEnvelope,
+  decodeDeliveryReceipt,
   decodeAgentToServer,
   decodeServerToAgent,
   decodeServerToAgentDelivery,
+  decodeServerToAgentMulticast,
   encodeAgentConnectionEvent,
+  encodeAgentLivenessBatch,
   encodeAgentMessageEnvelope,
+  encodeDeliveryReceipt,
   encodeAgentToServer,
   encodeServerToAgent,
   encodeServerToAgentDelivery,
+  encodeServerToAgentMulticast,
 } from './codec.js';
 import { ConnectionEventKind, DeliveryKind, Transport } from './messages.js';
 
@@ -164,6 +170,35 @@ describe('golden bytes', () => {
     expect(decoded.reason).toBe('bye');
   });
 
+  // AgentLivenessBatch: 0a 04 "gw-1" | 12 27 <AgentLiveness, 39 bytes>:
+  //   0a 10 <uid> (18) | 10 ac 02: sequence_num 300 = 2*128 + 44 -> 0xac (44 | 0x80), 0x02 (3)
+  //   | 19 <fixed64 1000 LE>: tag (3<<3)|1 = 0x19 (9) | 22 01 "t" (3) | 28 01 (WEBSOCKET) (2) | 32 02 "c1" (4)
+  const LIVENESS_HEX = `0a0467772d31 1227 0a10 ${UID_HEX} 10ac02 19e803000000000000 220174 2801 32026331`;
+
+  it('encodes and decodes the AgentLivenessBatch vector', () => {
+    const batch = {
+      gatewayId: 'gw-1',
+      agents: [
+        {
+          instanceUid: UID,
+          sequenceNum: Long.fromInt(300, true),
+          seenAtUnixNano: Long.fromInt(1000, true),
+          tenantId: 't',
+          transport: Transport.TRANSPORT_WEBSOCKET,
+          connectionId: 'c1',
+        },
+      ],
+    };
+    expect(toHex(encodeAgentLivenessBatch(batch))).toBe(squash(LIVENESS_HEX));
+    const decoded = decodeAgentLivenessBatch(fromHex(LIVENESS_HEX));
+    expect(decoded.gatewayId).toBe('gw-1');
+    expect(decoded.agents).toHaveLength(1);
+    const [entry] = decoded.agents;
+    expect(toHex(entry!.instanceUid!)).toBe(UID_HEX);
+    expect([String(entry!.sequenceNum), String(entry!.seenAtUnixNano)]).toEqual(['300', '1000']);
+    expect([entry!.tenantId, entry!.transport, entry!.connectionId]).toEqual(['t', Transport.TRANSPORT_WEBSOCKET, 'c1']);
+  });
+
   // ServerToAgentDelivery: 0a 10 <uid> | 12 02 <ServerToAgent bytes 30 01 = flags ReportFullState>
   //   | 18 05 (FLAGS) | 21 <fixed64 1000 = 0x3e8 LE: e8 03 00..>: tag (4<<3)|1 = 0x21 | 2a 01 "r" | 32 01 "t"
   const DELIVERY_HEX = `0a10 ${UID_HEX} 12023001 1805 21e803000000000000 2a0172 320174`;
@@ -182,5 +217,28 @@ describe('golden bytes', () => {
     expect(decoded.kind).toBe(DeliveryKind.DELIVERY_KIND_FLAGS);
     expect(decoded.issuedAtUnixNano.toNumber()).toBe(1000);
     expect(decodeServerToAgent(decoded.serverToAgent).flags.toString()).toBe('1');
+  });
+
+  // ServerToAgentMulticast: 0a 10 <uid> | 0a 10 <uid2> (repeated bytes: one field each)
+  //   | 12 02 <ServerToAgent bytes 30 01> | 18 01 (REMOTE_CONFIG) | 21 <fixed64 1000 LE> | 2a 01 "r" | 32 01 "t"
+  const UID2_HEX = 'ff'.repeat(16);
+  const MULTICAST_HEX = `0a10 ${UID_HEX} 0a10 ${UID2_HEX} 12023001 1801 21e803000000000000 2a0172 320174`;
+
+  it('encodes and decodes the ServerToAgentMulticast vector and a DeliveryReceipt', () => {
+    const multicast = {
+      instanceUids: [UID, fromHex(UID2_HEX)],
+      serverToAgent: Uint8Array.from([0x30, 0x01]),
+      kind: DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG,
+      issuedAtUnixNano: Long.fromInt(1000, true),
+      correlationId: 'r',
+      tenantId: 't',
+    };
+    expect(toHex(encodeServerToAgentMulticast(multicast))).toBe(squash(MULTICAST_HEX));
+    const decoded = decodeServerToAgentMulticast(fromHex(MULTICAST_HEX));
+    expect(decoded.instanceUids.map(toHex)).toEqual([UID_HEX, UID2_HEX]);
+    expect([decoded.kind, decoded.issuedAtUnixNano.toNumber(), decoded.correlationId, decoded.tenantId]).toEqual([DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG, 1000, 'r', 't']);
+    // DeliveryReceipt: 0a 10 <uid2>
+    expect(toHex(encodeDeliveryReceipt({ undeliveredUids: [fromHex(UID2_HEX)] }))).toBe(`0a10${UID2_HEX}`);
+    expect(decodeDeliveryReceipt(fromHex(`0a10${UID2_HEX}`)).undeliveredUids.map(toHex)).toEqual([UID2_HEX]);
   });
 });

@@ -9,10 +9,10 @@ describe('public entry', () => {
         'DeliveryKind', 'InvalidInstanceUidError', 'PackageStatusEnum', 'PackageType', 'ProtoDecodeError',
         'ProtoEncodeError', 'RemoteConfigStatuses', 'ServerCapabilities', 'ServerErrorResponseType',
         'ServerToAgentFlags', 'Transport', 'Uint64RangeError', 'WsFrameHeaderError', 'bus',
-        'decodeAgentConnectionEvent', 'decodeAgentMessageEnvelope', 'decodeAgentToServer', 'decodeServerToAgent',
-        'decodeServerToAgentDelivery', 'decodeWsFrame', 'encodeAgentConnectionEvent', 'encodeAgentMessageEnvelope',
+        'decodeAgentConnectionEvent', 'decodeAgentLivenessBatch', 'decodeDeliveryReceipt', 'decodeServerToAgentMulticast', 'decodeAgentMessageEnvelope', 'decodeAgentToServer', 'decodeServerToAgent',
+        'decodeServerToAgentDelivery', 'decodeWsFrame', 'encodeUint64Field', 'encodeAgentConnectionEvent', 'encodeAgentLivenessBatch', 'encodeDeliveryReceipt', 'encodeServerToAgentMulticast', 'encodeAgentMessageEnvelope',
         'encodeAgentToServer', 'encodeServerToAgent', 'encodeServerToAgentDelivery', 'encodeWsFrame', 'hasCapability',
-        'isValidUid', 'newInstanceUid', 'opamp', 'toBigInt', 'toLong', 'toMask', 'uidFromString', 'uidToString',
+        'isValidUid', 'newInstanceUid', 'scanTopLevelFields', 'opamp', 'toBigInt', 'toLong', 'toMask', 'uidFromString', 'uidToString',
       ].sort(),
     );
   });

@@ -17,8 +17,15 @@ export {
   type IAgentMessageEnvelope,
   type AgentConnectionEvent,
   type IAgentConnectionEvent,
+  type AgentLivenessBatch,
+  type IAgentLivenessBatch,
+  type IAgentLiveness,
   type ServerToAgentDelivery,
   type IServerToAgentDelivery,
+  type ServerToAgentMulticast,
+  type IServerToAgentMulticast,
+  type DeliveryReceipt,
+  type IDeliveryReceipt,
 } from './messages.js';
 export {
   decodeAgentToServer,
@@ -29,10 +36,17 @@ export {
   encodeAgentMessageEnvelope,
   decodeAgentConnectionEvent,
   encodeAgentConnectionEvent,
+  decodeAgentLivenessBatch,
+  encodeAgentLivenessBatch,
   decodeServerToAgentDelivery,
   encodeServerToAgentDelivery,
+  decodeServerToAgentMulticast,
+  encodeServerToAgentMulticast,
+  decodeDeliveryReceipt,
+  encodeDeliveryReceipt,
 } from './codec.js';
 export { encodeWsFrame, decodeWsFrame, type WsFrameDecodeOptions } from './ws-framing.js';
+export { scanTopLevelFields, encodeUint64Field, type ScannedField } from './field-scan.js';
 export { toBigInt, toLong } from './uint64.js';
 export {
   AgentCapabilities,

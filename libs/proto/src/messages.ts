@@ -27,6 +27,20 @@ export type IAgentMessageEnvelope = bus.AgentMessageEnvelope.$Properties;
 export type AgentConnectionEvent = bus.AgentConnectionEvent;
 /** The properties accepted when building an AgentConnectionEvent. */
 export type IAgentConnectionEvent = bus.AgentConnectionEvent.$Properties;
+/** A decoded AgentLivenessBatch. */
+export type AgentLivenessBatch = bus.AgentLivenessBatch;
+/** The properties accepted when building an AgentLivenessBatch. */
+export type IAgentLivenessBatch = bus.AgentLivenessBatch.$Properties;
+/** The properties accepted when building one AgentLiveness entry. */
+export type IAgentLiveness = bus.AgentLiveness.$Properties;
+/** A decoded ServerToAgentMulticast. */
+export type ServerToAgentMulticast = bus.ServerToAgentMulticast;
+/** The properties accepted when building a ServerToAgentMulticast. */
+export type IServerToAgentMulticast = bus.ServerToAgentMulticast.$Properties;
+/** A decoded DeliveryReceipt. */
+export type DeliveryReceipt = bus.DeliveryReceipt;
+/** The properties accepted when building a DeliveryReceipt. */
+export type IDeliveryReceipt = bus.DeliveryReceipt.$Properties;
 /** A decoded ServerToAgentDelivery. */
 export type ServerToAgentDelivery = bus.ServerToAgentDelivery;
 /** The properties accepted when building a ServerToAgentDelivery. */

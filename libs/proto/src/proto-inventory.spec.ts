@@ -110,7 +110,7 @@ describe('opamp.proto.v1 inventory (wire-facts §5 "Inventory check")', () => {
 describe('shepherd.bus.v1 envelopes', () => {
   const busRoot = loadRoot([BUS_FILE]);
 
-  it('declares the three envelopes with the agreed fields', () => {
+  it('declares the envelopes with the agreed fields', () => {
     expect(fieldsOf(busRoot.lookupType('shepherd.bus.v1.AgentMessageEnvelope'))).toEqual([
       '1 gateway_id string -',
       '2 received_at_unix_nano fixed64 -',
@@ -131,6 +131,24 @@ describe('shepherd.bus.v1 envelopes', () => {
       '7 at_unix_nano fixed64 -',
       '8 reason string -',
     ]);
+    expect(fieldsOf(busRoot.lookupType('shepherd.bus.v1.AgentLiveness'))).toEqual([
+      '1 instance_uid bytes -',
+      '2 sequence_num uint64 -',
+      '3 seen_at_unix_nano fixed64 -',
+      '4 tenant_id string -',
+      '5 transport Transport -',
+      '6 connection_id string -',
+    ]);
+    expect(fieldsOf(busRoot.lookupType('shepherd.bus.v1.AgentLivenessBatch'))).toEqual(['1 gateway_id string -', '2 agents AgentLiveness repeated']);
+    expect(fieldsOf(busRoot.lookupType('shepherd.bus.v1.ServerToAgentMulticast'))).toEqual([
+      '1 instance_uids bytes repeated',
+      '2 server_to_agent bytes -',
+      '3 kind DeliveryKind -',
+      '4 issued_at_unix_nano fixed64 -',
+      '5 correlation_id string -',
+      '6 tenant_id string -',
+    ]);
+    expect(fieldsOf(busRoot.lookupType('shepherd.bus.v1.DeliveryReceipt'))).toEqual(['1 undelivered_uids bytes repeated']);
     expect(fieldsOf(busRoot.lookupType('shepherd.bus.v1.ServerToAgentDelivery'))).toEqual([
       '1 instance_uid bytes -',
       '2 server_to_agent bytes -',

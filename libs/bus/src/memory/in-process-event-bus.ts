@@ -231,7 +231,8 @@ class InProcessEventBus implements EventBus {
       maxPending: opts.maxPending,
       handle,
       onError: (err, d) => this.opts.logger.warn({ ...errorFields(err), subject: d.msg.subject }, 'subscription handler failed'),
-      onDrop: (d) => this.opts.logger.warn({ subject: d.msg.subject, maxPending: opts.maxPending }, 'subscriber overloaded; message dropped'),
+      onDrop: (d) =>
+        opts.onDropped !== undefined ? opts.onDropped(d.msg) : this.opts.logger.warn({ subject: d.msg.subject, maxPending: opts.maxPending }, 'subscriber overloaded; message dropped'),
     });
     const route = { pattern: opts.subject, queue: opts.queue, push: (d: CoreDelivery) => dispatcher.push(d) };
     this.#router.add(route);

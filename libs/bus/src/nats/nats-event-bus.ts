@@ -187,7 +187,8 @@ export class NatsEventBus implements EventBus {
       maxPending: opts.maxPending,
       handle,
       onError: (err, d) => logger.warn({ ...errorFields(err), subject: d.msg.subject }, 'subscription handler failed'),
-      onDrop: (d) => logger.warn({ subject: d.msg.subject, maxPending: opts.maxPending }, 'subscriber overloaded; message dropped'),
+      onDrop: (d) =>
+        opts.onDropped !== undefined ? opts.onDropped(d.msg) : logger.warn({ subject: d.msg.subject, maxPending: opts.maxPending }, 'subscriber overloaded; message dropped'),
     });
     let sub: Subscription;
     try {

@@ -383,6 +383,291 @@ export namespace shepherd {
             }
 
             /**
+             * Properties of an AgentLiveness.
+             * @deprecated Use shepherd.bus.v1.AgentLiveness.$Properties instead.
+             */
+            interface IAgentLiveness extends shepherd.bus.v1.AgentLiveness.$Properties {
+            }
+
+            /**
+             * One agent's liveness as a gateway saw it: the newest of its messages that
+             * carried nothing but liveness (a plain heartbeat) since the gateway's last
+             * batch.
+             */
+            class AgentLiveness {
+
+                /**
+                 * Constructs a new AgentLiveness.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: shepherd.bus.v1.AgentLiveness.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** The agent's 16-byte instance_uid. */
+                instanceUid: Uint8Array;
+
+                /** sequence_num of that message. */
+                sequenceNum: Long;
+
+                /** When the gateway received it, in ns since the Unix epoch. */
+                seenAtUnixNano: Long;
+
+                /** Tenant the agent belongs to. */
+                tenantId: string;
+
+                /** Transport the message arrived on. */
+                transport: shepherd.bus.v1.Transport;
+
+                /**
+                 * Gateway-unique id of the connection (or HTTP session) it came on,
+                 * matching AgentMessageEnvelope.connection_id.
+                 */
+                connectionId: string;
+
+                /**
+                 * Creates a new AgentLiveness instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns AgentLiveness instance
+                 */
+                static create(properties: shepherd.bus.v1.AgentLiveness.$Shape): shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape;
+                static create(properties?: shepherd.bus.v1.AgentLiveness.$Properties): shepherd.bus.v1.AgentLiveness;
+
+                /**
+                 * Encodes the specified AgentLiveness message. Does not implicitly {@link shepherd.bus.v1.AgentLiveness.verify|verify} messages.
+                 * @param message AgentLiveness message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: shepherd.bus.v1.AgentLiveness.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Encodes the specified AgentLiveness message, length delimited. Does not implicitly {@link shepherd.bus.v1.AgentLiveness.verify|verify} messages.
+                 * @param message AgentLiveness message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encodeDelimited(message: shepherd.bus.v1.AgentLiveness.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an AgentLiveness message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape} AgentLiveness
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape;
+
+                /**
+                 * Decodes an AgentLiveness message from the specified reader or buffer, length delimited.
+                 * @param reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape} AgentLiveness
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape;
+
+                /**
+                 * Verifies an AgentLiveness message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates an AgentLiveness message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns AgentLiveness
+                 */
+                static fromObject(object: { [k: string]: any }): shepherd.bus.v1.AgentLiveness;
+
+                /**
+                 * Creates a plain object from an AgentLiveness message. Also converts values to other types if specified.
+                 * @param message AgentLiveness
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: shepherd.bus.v1.AgentLiveness, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this AgentLiveness to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for AgentLiveness
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace AgentLiveness {
+
+                /** Properties of an AgentLiveness. */
+                interface $Properties {
+
+                    /** The agent's 16-byte instance_uid. */
+                    instanceUid?: (Uint8Array|null);
+
+                    /** sequence_num of that message. */
+                    sequenceNum?: (Long|null);
+
+                    /** When the gateway received it, in ns since the Unix epoch. */
+                    seenAtUnixNano?: (Long|null);
+
+                    /** Tenant the agent belongs to. */
+                    tenantId?: (string|null);
+
+                    /** Transport the message arrived on. */
+                    transport?: (shepherd.bus.v1.Transport|null);
+
+                    /**
+                     * Gateway-unique id of the connection (or HTTP session) it came on,
+                     * matching AgentMessageEnvelope.connection_id.
+                     */
+                    connectionId?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an AgentLiveness. */
+                type $Shape = shepherd.bus.v1.AgentLiveness.$Properties;
+            }
+
+            /**
+             * Properties of an AgentLivenessBatch.
+             * @deprecated Use shepherd.bus.v1.AgentLivenessBatch.$Properties instead.
+             */
+            interface IAgentLivenessBatch extends shepherd.bus.v1.AgentLivenessBatch.$Properties {
+            }
+
+            /**
+             * The plain heartbeats a gateway received in one interval, published as one
+             * message instead of one AgentMessageEnvelope each: every agent appears at
+             * most once, with its newest heartbeat. Anything else an agent sends is
+             * published as its own AgentMessageEnvelope at once.
+             */
+            class AgentLivenessBatch {
+
+                /**
+                 * Constructs a new AgentLivenessBatch.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: shepherd.bus.v1.AgentLivenessBatch.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** Identifier of the gateway replica that holds the agents' connections. */
+                gatewayId: string;
+
+                /** At most one entry per agent. */
+                agents: shepherd.bus.v1.AgentLiveness.$Properties[];
+
+                /**
+                 * Creates a new AgentLivenessBatch instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns AgentLivenessBatch instance
+                 */
+                static create(properties: shepherd.bus.v1.AgentLivenessBatch.$Shape): shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape;
+                static create(properties?: shepherd.bus.v1.AgentLivenessBatch.$Properties): shepherd.bus.v1.AgentLivenessBatch;
+
+                /**
+                 * Encodes the specified AgentLivenessBatch message. Does not implicitly {@link shepherd.bus.v1.AgentLivenessBatch.verify|verify} messages.
+                 * @param message AgentLivenessBatch message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: shepherd.bus.v1.AgentLivenessBatch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Encodes the specified AgentLivenessBatch message, length delimited. Does not implicitly {@link shepherd.bus.v1.AgentLivenessBatch.verify|verify} messages.
+                 * @param message AgentLivenessBatch message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encodeDelimited(message: shepherd.bus.v1.AgentLivenessBatch.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes an AgentLivenessBatch message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape} AgentLivenessBatch
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape;
+
+                /**
+                 * Decodes an AgentLivenessBatch message from the specified reader or buffer, length delimited.
+                 * @param reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape} AgentLivenessBatch
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape;
+
+                /**
+                 * Verifies an AgentLivenessBatch message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates an AgentLivenessBatch message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns AgentLivenessBatch
+                 */
+                static fromObject(object: { [k: string]: any }): shepherd.bus.v1.AgentLivenessBatch;
+
+                /**
+                 * Creates a plain object from an AgentLivenessBatch message. Also converts values to other types if specified.
+                 * @param message AgentLivenessBatch
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: shepherd.bus.v1.AgentLivenessBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this AgentLivenessBatch to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for AgentLivenessBatch
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace AgentLivenessBatch {
+
+                /** Properties of an AgentLivenessBatch. */
+                interface $Properties {
+
+                    /** Identifier of the gateway replica that holds the agents' connections. */
+                    gatewayId?: (string|null);
+
+                    /** At most one entry per agent. */
+                    agents?: (shepherd.bus.v1.AgentLiveness.$Properties[]|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of an AgentLivenessBatch. */
+                type $Shape = shepherd.bus.v1.AgentLivenessBatch.$Properties;
+            }
+
+            /**
              * What a ServerToAgent delivery carries, so an HTTP gateway can keep only
              * the latest pending delivery of each kind for an agent.
              */
@@ -579,6 +864,282 @@ export namespace shepherd {
 
                 /** Shape of a ServerToAgentDelivery. */
                 type $Shape = shepherd.bus.v1.ServerToAgentDelivery.$Properties;
+            }
+
+            /**
+             * Properties of a ServerToAgentMulticast.
+             * @deprecated Use shepherd.bus.v1.ServerToAgentMulticast.$Properties instead.
+             */
+            interface IServerToAgentMulticast extends shepherd.bus.v1.ServerToAgentMulticast.$Properties {
+            }
+
+            /**
+             * One ServerToAgent for several agents held by one gateway, as a config fan-out sends it: the
+             * message is the same for all of them but for instance_uid, which the gateway sets for each
+             * agent (with its own capabilities), so the config files are encoded and carried once per
+             * gateway and batch instead of once per agent. Sent as a request; the gateway answers with a
+             * DeliveryReceipt once it pushed (or, for plain-HTTP agents, held) the message for each agent.
+             */
+            class ServerToAgentMulticast {
+
+                /**
+                 * Constructs a new ServerToAgentMulticast.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: shepherd.bus.v1.ServerToAgentMulticast.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /** The 16-byte instance_uid of each target agent. */
+                instanceUids: Uint8Array[];
+
+                /** The encoded ServerToAgent, without instance_uid (the gateway adds each agent's). */
+                serverToAgent: Uint8Array;
+
+                /** What the message carries, as in ServerToAgentDelivery. */
+                kind: shepherd.bus.v1.DeliveryKind;
+
+                /** When the service issued it, in ns since the Unix epoch. */
+                issuedAtUnixNano: Long;
+
+                /** Opaque id that ties the deliveries to the change that caused them. */
+                correlationId: string;
+
+                /** Tenant of every target agent. */
+                tenantId: string;
+
+                /**
+                 * Creates a new ServerToAgentMulticast instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns ServerToAgentMulticast instance
+                 */
+                static create(properties: shepherd.bus.v1.ServerToAgentMulticast.$Shape): shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape;
+                static create(properties?: shepherd.bus.v1.ServerToAgentMulticast.$Properties): shepherd.bus.v1.ServerToAgentMulticast;
+
+                /**
+                 * Encodes the specified ServerToAgentMulticast message. Does not implicitly {@link shepherd.bus.v1.ServerToAgentMulticast.verify|verify} messages.
+                 * @param message ServerToAgentMulticast message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: shepherd.bus.v1.ServerToAgentMulticast.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Encodes the specified ServerToAgentMulticast message, length delimited. Does not implicitly {@link shepherd.bus.v1.ServerToAgentMulticast.verify|verify} messages.
+                 * @param message ServerToAgentMulticast message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encodeDelimited(message: shepherd.bus.v1.ServerToAgentMulticast.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a ServerToAgentMulticast message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape} ServerToAgentMulticast
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape;
+
+                /**
+                 * Decodes a ServerToAgentMulticast message from the specified reader or buffer, length delimited.
+                 * @param reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape} ServerToAgentMulticast
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape;
+
+                /**
+                 * Verifies a ServerToAgentMulticast message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates a ServerToAgentMulticast message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns ServerToAgentMulticast
+                 */
+                static fromObject(object: { [k: string]: any }): shepherd.bus.v1.ServerToAgentMulticast;
+
+                /**
+                 * Creates a plain object from a ServerToAgentMulticast message. Also converts values to other types if specified.
+                 * @param message ServerToAgentMulticast
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: shepherd.bus.v1.ServerToAgentMulticast, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this ServerToAgentMulticast to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for ServerToAgentMulticast
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace ServerToAgentMulticast {
+
+                /** Properties of a ServerToAgentMulticast. */
+                interface $Properties {
+
+                    /** The 16-byte instance_uid of each target agent. */
+                    instanceUids?: (Uint8Array[]|null);
+
+                    /** The encoded ServerToAgent, without instance_uid (the gateway adds each agent's). */
+                    serverToAgent?: (Uint8Array|null);
+
+                    /** What the message carries, as in ServerToAgentDelivery. */
+                    kind?: (shepherd.bus.v1.DeliveryKind|null);
+
+                    /** When the service issued it, in ns since the Unix epoch. */
+                    issuedAtUnixNano?: (Long|null);
+
+                    /** Opaque id that ties the deliveries to the change that caused them. */
+                    correlationId?: (string|null);
+
+                    /** Tenant of every target agent. */
+                    tenantId?: (string|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a ServerToAgentMulticast. */
+                type $Shape = shepherd.bus.v1.ServerToAgentMulticast.$Properties;
+            }
+
+            /**
+             * Properties of a DeliveryReceipt.
+             * @deprecated Use shepherd.bus.v1.DeliveryReceipt.$Properties instead.
+             */
+            interface IDeliveryReceipt extends shepherd.bus.v1.DeliveryReceipt.$Properties {
+            }
+
+            /** A gateway's answer to a ServerToAgentMulticast. */
+            class DeliveryReceipt {
+
+                /**
+                 * Constructs a new DeliveryReceipt.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: shepherd.bus.v1.DeliveryReceipt.$Properties);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+
+                /**
+                 * The agents the message did not reach: not held by this gateway, of another tenant, or
+                 * dropped (too large, socket backed up, or nothing left after capability gating).
+                 */
+                undeliveredUids: Uint8Array[];
+
+                /**
+                 * Creates a new DeliveryReceipt instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns DeliveryReceipt instance
+                 */
+                static create(properties: shepherd.bus.v1.DeliveryReceipt.$Shape): shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape;
+                static create(properties?: shepherd.bus.v1.DeliveryReceipt.$Properties): shepherd.bus.v1.DeliveryReceipt;
+
+                /**
+                 * Encodes the specified DeliveryReceipt message. Does not implicitly {@link shepherd.bus.v1.DeliveryReceipt.verify|verify} messages.
+                 * @param message DeliveryReceipt message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encode(message: shepherd.bus.v1.DeliveryReceipt.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Encodes the specified DeliveryReceipt message, length delimited. Does not implicitly {@link shepherd.bus.v1.DeliveryReceipt.verify|verify} messages.
+                 * @param message DeliveryReceipt message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                static encodeDelimited(message: shepherd.bus.v1.DeliveryReceipt.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a DeliveryReceipt message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape} DeliveryReceipt
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape;
+
+                /**
+                 * Decodes a DeliveryReceipt message from the specified reader or buffer, length delimited.
+                 * @param reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape} DeliveryReceipt
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape;
+
+                /**
+                 * Verifies a DeliveryReceipt message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates a DeliveryReceipt message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns DeliveryReceipt
+                 */
+                static fromObject(object: { [k: string]: any }): shepherd.bus.v1.DeliveryReceipt;
+
+                /**
+                 * Creates a plain object from a DeliveryReceipt message. Also converts values to other types if specified.
+                 * @param message DeliveryReceipt
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                static toObject(message: shepherd.bus.v1.DeliveryReceipt, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this DeliveryReceipt to JSON.
+                 * @returns JSON object
+                 */
+                toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the type url for DeliveryReceipt
+                 * @param [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns The type url
+                 */
+                static getTypeUrl(prefix?: string): string;
+            }
+
+            namespace DeliveryReceipt {
+
+                /** Properties of a DeliveryReceipt. */
+                interface $Properties {
+
+                    /**
+                     * The agents the message did not reach: not held by this gateway, of another tenant, or
+                     * dropped (too large, socket backed up, or nothing left after capability gating).
+                     */
+                    undeliveredUids?: (Uint8Array[]|null);
+
+                    /** Unknown fields preserved while decoding when enabled */
+                    $unknowns?: Uint8Array[];
+                }
+
+                /** Shape of a DeliveryReceipt. */
+                type $Shape = shepherd.bus.v1.DeliveryReceipt.$Properties;
             }
         }
     }

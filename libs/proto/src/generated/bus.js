@@ -1145,6 +1145,812 @@ export const shepherd = $root.shepherd = (() => {
                 return AgentConnectionEvent;
             })();
 
+            v1.AgentLiveness = (function() {
+
+                /**
+                 * Properties of an AgentLiveness.
+                 * @typedef {Object} shepherd.bus.v1.AgentLiveness.$Properties
+                 * @property {Uint8Array|null} [instanceUid] The agent's 16-byte instance_uid.
+                 * @property {Long|null} [sequenceNum] sequence_num of that message.
+                 * @property {Long|null} [seenAtUnixNano] When the gateway received it, in ns since the Unix epoch.
+                 * @property {string|null} [tenantId] Tenant the agent belongs to.
+                 * @property {shepherd.bus.v1.Transport|null} [transport] Transport the message arrived on.
+                 * @property {string|null} [connectionId] Gateway-unique id of the connection (or HTTP session) it came on,
+                 * matching AgentMessageEnvelope.connection_id.
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of an AgentLiveness.
+                 * @memberof shepherd.bus.v1
+                 * @interface IAgentLiveness
+                 * @augments shepherd.bus.v1.AgentLiveness.$Properties
+                 * @deprecated Use shepherd.bus.v1.AgentLiveness.$Properties instead.
+                 */
+
+                /**
+                 * Shape of an AgentLiveness.
+                 * @typedef {shepherd.bus.v1.AgentLiveness.$Properties} shepherd.bus.v1.AgentLiveness.$Shape
+                 */
+
+                /**
+                 * Constructs a new AgentLiveness.
+                 * @memberof shepherd.bus.v1
+                 * @classdesc One agent's liveness as a gateway saw it: the newest of its messages that
+                 * carried nothing but liveness (a plain heartbeat) since the gateway's last
+                 * batch.
+                 * @constructor
+                 * @param {shepherd.bus.v1.AgentLiveness.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const AgentLiveness = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * The agent's 16-byte instance_uid.
+                 * @member {Uint8Array} instanceUid
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 */
+                AgentLiveness.prototype.instanceUid = $util.newBuffer([]);
+
+                /**
+                 * sequence_num of that message.
+                 * @member {Long} sequenceNum
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 */
+                AgentLiveness.prototype.sequenceNum = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * When the gateway received it, in ns since the Unix epoch.
+                 * @member {Long} seenAtUnixNano
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 */
+                AgentLiveness.prototype.seenAtUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Tenant the agent belongs to.
+                 * @member {string} tenantId
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 */
+                AgentLiveness.prototype.tenantId = "";
+
+                /**
+                 * Transport the message arrived on.
+                 * @member {shepherd.bus.v1.Transport} transport
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 */
+                AgentLiveness.prototype.transport = 0;
+
+                /**
+                 * Gateway-unique id of the connection (or HTTP session) it came on,
+                 * matching AgentMessageEnvelope.connection_id.
+                 * @member {string} connectionId
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 */
+                AgentLiveness.prototype.connectionId = "";
+
+                /**
+                 * Creates a new AgentLiveness instance using the specified properties.
+                 * @function create
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLiveness.$Properties=} [properties] Properties to set
+                 * @returns {shepherd.bus.v1.AgentLiveness} AgentLiveness instance
+                 * @type {{
+                 *   (properties: shepherd.bus.v1.AgentLiveness.$Shape): shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape;
+                 *   (properties?: shepherd.bus.v1.AgentLiveness.$Properties): shepherd.bus.v1.AgentLiveness;
+                 * }}
+                 */
+                AgentLiveness.create = function(properties) {
+                    return new AgentLiveness(properties);
+                };
+
+                /**
+                 * Encodes the specified AgentLiveness message. Does not implicitly {@link shepherd.bus.v1.AgentLiveness.verify|verify} messages.
+                 * @function encode
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLiveness.$Properties} message AgentLiveness message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                AgentLiveness.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.instanceUid != null && $Object.hasOwnProperty.call(message, "instanceUid") && message.instanceUid.length)
+                        writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.instanceUid);
+                    if (message.sequenceNum != null && $Object.hasOwnProperty.call(message, "sequenceNum") && (typeof message.sequenceNum === "object" ? message.sequenceNum.low || message.sequenceNum.high : message.sequenceNum !== 0))
+                        writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.sequenceNum);
+                    if (message.seenAtUnixNano != null && $Object.hasOwnProperty.call(message, "seenAtUnixNano") && (typeof message.seenAtUnixNano === "object" ? message.seenAtUnixNano.low || message.seenAtUnixNano.high : message.seenAtUnixNano !== 0))
+                        writer.uint32(/* id 3, wireType 1 =*/25).fixed64(message.seenAtUnixNano);
+                    if (message.tenantId != null && $Object.hasOwnProperty.call(message, "tenantId") && message.tenantId !== "")
+                        writer.uint32(/* id 4, wireType 2 =*/34).string(message.tenantId);
+                    if (message.transport != null && $Object.hasOwnProperty.call(message, "transport") && message.transport !== 0)
+                        writer.uint32(/* id 5, wireType 0 =*/40).int32(message.transport);
+                    if (message.connectionId != null && $Object.hasOwnProperty.call(message, "connectionId") && message.connectionId !== "")
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.connectionId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Encodes the specified AgentLiveness message, length delimited. Does not implicitly {@link shepherd.bus.v1.AgentLiveness.verify|verify} messages.
+                 * @function encodeDelimited
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLiveness.$Properties} message AgentLiveness message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                AgentLiveness.encodeDelimited = function(message, writer) {
+                    return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                };
+
+                /**
+                 * Decodes an AgentLiveness message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape} AgentLiveness
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                AgentLiveness.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.shepherd.bus.v1.AgentLiveness();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.instanceUid = value;
+                                else
+                                    delete message.instanceUid;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.sequenceNum = value;
+                                else
+                                    delete message.sequenceNum;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 1)
+                                    break;
+                                if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.seenAtUnixNano = value;
+                                else
+                                    delete message.seenAtUnixNano;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.tenantId = value;
+                                else
+                                    delete message.tenantId;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.transport = value;
+                                else
+                                    delete message.transport;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.connectionId = value;
+                                else
+                                    delete message.connectionId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Decodes an AgentLiveness message from the specified reader or buffer, length delimited.
+                 * @function decodeDelimited
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.AgentLiveness & shepherd.bus.v1.AgentLiveness.$Shape} AgentLiveness
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                AgentLiveness.decodeDelimited = function(reader) {
+                    if (!(reader instanceof $Reader))
+                        reader = new $Reader(reader);
+                    return this.decode(reader, reader.size());
+                };
+
+                /**
+                 * Verifies an AgentLiveness message.
+                 * @function verify
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {Object.<string,*>} message Plain object to verify
+                 * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                 */
+                AgentLiveness.verify = function (message, _depth) {
+                    if (typeof message !== "object" || message === null)
+                        return "object expected";
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        return "max depth exceeded";
+                    if (message.instanceUid != null && $Object.hasOwnProperty.call(message, "instanceUid"))
+                        if (!(message.instanceUid && typeof message.instanceUid.length === "number" || $util.isString(message.instanceUid)))
+                            return "instanceUid: buffer expected";
+                    if (message.sequenceNum != null && $Object.hasOwnProperty.call(message, "sequenceNum"))
+                        if (!$util.isInteger(message.sequenceNum) && !(message.sequenceNum && $util.isInteger(message.sequenceNum.low) && $util.isInteger(message.sequenceNum.high)))
+                            return "sequenceNum: integer|Long expected";
+                    if (message.seenAtUnixNano != null && $Object.hasOwnProperty.call(message, "seenAtUnixNano"))
+                        if (!$util.isInteger(message.seenAtUnixNano) && !(message.seenAtUnixNano && $util.isInteger(message.seenAtUnixNano.low) && $util.isInteger(message.seenAtUnixNano.high)))
+                            return "seenAtUnixNano: integer|Long expected";
+                    if (message.tenantId != null && $Object.hasOwnProperty.call(message, "tenantId"))
+                        if (!$util.isString(message.tenantId))
+                            return "tenantId: string expected";
+                    if (message.transport != null && $Object.hasOwnProperty.call(message, "transport"))
+                        if (typeof message.transport !== "number" || (message.transport | 0) !== message.transport)
+                            return "transport: enum value expected";
+                    if (message.connectionId != null && $Object.hasOwnProperty.call(message, "connectionId"))
+                        if (!$util.isString(message.connectionId))
+                            return "connectionId: string expected";
+                    return null;
+                };
+
+                /**
+                 * Creates an AgentLiveness message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {shepherd.bus.v1.AgentLiveness} AgentLiveness
+                 */
+                AgentLiveness.fromObject = function (object, _depth) {
+                    if (object instanceof $root.shepherd.bus.v1.AgentLiveness)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".shepherd.bus.v1.AgentLiveness: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.shepherd.bus.v1.AgentLiveness();
+                    if (object.instanceUid != null)
+                        if (object.instanceUid.length)
+                            if (typeof object.instanceUid === "string")
+                                $util.base64.decode(object.instanceUid, message.instanceUid = $util.newBuffer($util.base64.length(object.instanceUid)), 0);
+                            else if (object.instanceUid.length >= 0)
+                                message.instanceUid = object.instanceUid;
+                    if (object.sequenceNum != null)
+                        if (typeof object.sequenceNum === "object" ? object.sequenceNum.low || object.sequenceNum.high : $Number(object.sequenceNum) !== 0)
+                            if ($util.Long)
+                                message.sequenceNum = $util.Long.fromValue(object.sequenceNum, true);
+                            else if (typeof object.sequenceNum === "string")
+                                message.sequenceNum = $parseInt(object.sequenceNum, 10);
+                            else if (typeof object.sequenceNum === "number")
+                                message.sequenceNum = object.sequenceNum;
+                            else if (typeof object.sequenceNum === "object")
+                                message.sequenceNum = new $util.LongBits(object.sequenceNum.low >>> 0, object.sequenceNum.high >>> 0).toNumber(true);
+                    if (object.seenAtUnixNano != null)
+                        if (typeof object.seenAtUnixNano === "object" ? object.seenAtUnixNano.low || object.seenAtUnixNano.high : $Number(object.seenAtUnixNano) !== 0)
+                            if ($util.Long)
+                                message.seenAtUnixNano = $util.Long.fromValue(object.seenAtUnixNano, true);
+                            else if (typeof object.seenAtUnixNano === "string")
+                                message.seenAtUnixNano = $parseInt(object.seenAtUnixNano, 10);
+                            else if (typeof object.seenAtUnixNano === "number")
+                                message.seenAtUnixNano = object.seenAtUnixNano;
+                            else if (typeof object.seenAtUnixNano === "object")
+                                message.seenAtUnixNano = new $util.LongBits(object.seenAtUnixNano.low >>> 0, object.seenAtUnixNano.high >>> 0).toNumber(true);
+                    if (object.tenantId != null)
+                        if (typeof object.tenantId !== "string" || object.tenantId.length)
+                            message.tenantId = $String(object.tenantId);
+                    if (object.transport !== 0 && (typeof object.transport !== "string" || $root.shepherd.bus.v1.Transport[object.transport] !== 0))
+                        switch (object.transport) {
+                        case "TRANSPORT_UNSPECIFIED":
+                        case 0:
+                            message.transport = 0;
+                            break;
+                        case "TRANSPORT_WEBSOCKET":
+                        case 1:
+                            message.transport = 1;
+                            break;
+                        case "TRANSPORT_HTTP":
+                        case 2:
+                            message.transport = 2;
+                            break;
+                        default:
+                            if (typeof object.transport === "number" && (object.transport | 0) === object.transport)
+                                message.transport = object.transport;
+                        }
+                    if (object.connectionId != null)
+                        if (typeof object.connectionId !== "string" || object.connectionId.length)
+                            message.connectionId = $String(object.connectionId);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from an AgentLiveness message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLiveness} message AgentLiveness
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                AgentLiveness.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults) {
+                        if (options.bytes === $String)
+                            object.instanceUid = "";
+                        else {
+                            object.instanceUid = [];
+                            if (options.bytes !== $Array)
+                                object.instanceUid = $util.newBuffer(object.instanceUid);
+                        }
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.sequenceNum = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.sequenceNum = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.seenAtUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.seenAtUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.tenantId = "";
+                        object.transport = options.enums === $String ? "TRANSPORT_UNSPECIFIED" : 0;
+                        object.connectionId = "";
+                    }
+                    if (message.instanceUid != null && $Object.hasOwnProperty.call(message, "instanceUid"))
+                        object.instanceUid = options.bytes === $String ? $util.base64.encode(message.instanceUid, 0, message.instanceUid.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.instanceUid) : message.instanceUid;
+                    if (message.sequenceNum != null && $Object.hasOwnProperty.call(message, "sequenceNum"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.sequenceNum = typeof message.sequenceNum === "number" ? $BigInt(message.sequenceNum) : $util.Long.fromBits(message.sequenceNum.low >>> 0, message.sequenceNum.high >>> 0, true).toBigInt();
+                        else if (typeof message.sequenceNum === "number")
+                            object.sequenceNum = options.longs === $String ? $String(message.sequenceNum) : message.sequenceNum;
+                        else
+                            object.sequenceNum = options.longs === $String ? $util.Long.prototype.toString.call(message.sequenceNum) : options.longs === $Number ? new $util.LongBits(message.sequenceNum.low >>> 0, message.sequenceNum.high >>> 0).toNumber(true) : message.sequenceNum;
+                    if (message.seenAtUnixNano != null && $Object.hasOwnProperty.call(message, "seenAtUnixNano"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.seenAtUnixNano = typeof message.seenAtUnixNano === "number" ? $BigInt(message.seenAtUnixNano) : $util.Long.fromBits(message.seenAtUnixNano.low >>> 0, message.seenAtUnixNano.high >>> 0, true).toBigInt();
+                        else if (typeof message.seenAtUnixNano === "number")
+                            object.seenAtUnixNano = options.longs === $String ? $String(message.seenAtUnixNano) : message.seenAtUnixNano;
+                        else
+                            object.seenAtUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.seenAtUnixNano) : options.longs === $Number ? new $util.LongBits(message.seenAtUnixNano.low >>> 0, message.seenAtUnixNano.high >>> 0).toNumber(true) : message.seenAtUnixNano;
+                    if (message.tenantId != null && $Object.hasOwnProperty.call(message, "tenantId"))
+                        object.tenantId = message.tenantId;
+                    if (message.transport != null && $Object.hasOwnProperty.call(message, "transport"))
+                        object.transport = options.enums === $String ? $root.shepherd.bus.v1.Transport[message.transport] === $undefined ? message.transport : $root.shepherd.bus.v1.Transport[message.transport] : message.transport;
+                    if (message.connectionId != null && $Object.hasOwnProperty.call(message, "connectionId"))
+                        object.connectionId = message.connectionId;
+                    return object;
+                };
+
+                /**
+                 * Converts this AgentLiveness to JSON.
+                 * @function toJSON
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                AgentLiveness.prototype.toJSON = function() {
+                    return AgentLiveness.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for AgentLiveness
+                 * @function getTypeUrl
+                 * @memberof shepherd.bus.v1.AgentLiveness
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                AgentLiveness.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/shepherd.bus.v1.AgentLiveness";
+                };
+
+                return AgentLiveness;
+            })();
+
+            v1.AgentLivenessBatch = (function() {
+
+                /**
+                 * Properties of an AgentLivenessBatch.
+                 * @typedef {Object} shepherd.bus.v1.AgentLivenessBatch.$Properties
+                 * @property {string|null} [gatewayId] Identifier of the gateway replica that holds the agents' connections.
+                 * @property {Array.<shepherd.bus.v1.AgentLiveness.$Properties>|null} [agents] At most one entry per agent.
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of an AgentLivenessBatch.
+                 * @memberof shepherd.bus.v1
+                 * @interface IAgentLivenessBatch
+                 * @augments shepherd.bus.v1.AgentLivenessBatch.$Properties
+                 * @deprecated Use shepherd.bus.v1.AgentLivenessBatch.$Properties instead.
+                 */
+
+                /**
+                 * Shape of an AgentLivenessBatch.
+                 * @typedef {shepherd.bus.v1.AgentLivenessBatch.$Properties} shepherd.bus.v1.AgentLivenessBatch.$Shape
+                 */
+
+                /**
+                 * Constructs a new AgentLivenessBatch.
+                 * @memberof shepherd.bus.v1
+                 * @classdesc The plain heartbeats a gateway received in one interval, published as one
+                 * message instead of one AgentMessageEnvelope each: every agent appears at
+                 * most once, with its newest heartbeat. Anything else an agent sends is
+                 * published as its own AgentMessageEnvelope at once.
+                 * @constructor
+                 * @param {shepherd.bus.v1.AgentLivenessBatch.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const AgentLivenessBatch = function (properties) {
+                    this.agents = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * Identifier of the gateway replica that holds the agents' connections.
+                 * @member {string} gatewayId
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @instance
+                 */
+                AgentLivenessBatch.prototype.gatewayId = "";
+
+                /**
+                 * At most one entry per agent.
+                 * @member {Array.<shepherd.bus.v1.AgentLiveness.$Properties>} agents
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @instance
+                 */
+                AgentLivenessBatch.prototype.agents = $util.emptyArray;
+
+                /**
+                 * Creates a new AgentLivenessBatch instance using the specified properties.
+                 * @function create
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLivenessBatch.$Properties=} [properties] Properties to set
+                 * @returns {shepherd.bus.v1.AgentLivenessBatch} AgentLivenessBatch instance
+                 * @type {{
+                 *   (properties: shepherd.bus.v1.AgentLivenessBatch.$Shape): shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape;
+                 *   (properties?: shepherd.bus.v1.AgentLivenessBatch.$Properties): shepherd.bus.v1.AgentLivenessBatch;
+                 * }}
+                 */
+                AgentLivenessBatch.create = function(properties) {
+                    return new AgentLivenessBatch(properties);
+                };
+
+                /**
+                 * Encodes the specified AgentLivenessBatch message. Does not implicitly {@link shepherd.bus.v1.AgentLivenessBatch.verify|verify} messages.
+                 * @function encode
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLivenessBatch.$Properties} message AgentLivenessBatch message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                AgentLivenessBatch.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.gatewayId != null && $Object.hasOwnProperty.call(message, "gatewayId") && message.gatewayId !== "")
+                        writer.uint32(/* id 1, wireType 2 =*/10).string(message.gatewayId);
+                    if (message.agents != null && message.agents.length)
+                        for (let i = 0; i < message.agents.length; ++i)
+                            $root.shepherd.bus.v1.AgentLiveness.encode(message.agents[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Encodes the specified AgentLivenessBatch message, length delimited. Does not implicitly {@link shepherd.bus.v1.AgentLivenessBatch.verify|verify} messages.
+                 * @function encodeDelimited
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLivenessBatch.$Properties} message AgentLivenessBatch message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                AgentLivenessBatch.encodeDelimited = function(message, writer) {
+                    return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                };
+
+                /**
+                 * Decodes an AgentLivenessBatch message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape} AgentLivenessBatch
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                AgentLivenessBatch.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.shepherd.bus.v1.AgentLivenessBatch();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.gatewayId = value;
+                                else
+                                    delete message.gatewayId;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.agents && message.agents.length))
+                                    message.agents = [];
+                                message.agents.push($root.shepherd.bus.v1.AgentLiveness.decode(reader, reader.size(), $undefined, _depth + 1));
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Decodes an AgentLivenessBatch message from the specified reader or buffer, length delimited.
+                 * @function decodeDelimited
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.AgentLivenessBatch & shepherd.bus.v1.AgentLivenessBatch.$Shape} AgentLivenessBatch
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                AgentLivenessBatch.decodeDelimited = function(reader) {
+                    if (!(reader instanceof $Reader))
+                        reader = new $Reader(reader);
+                    return this.decode(reader, reader.size());
+                };
+
+                /**
+                 * Verifies an AgentLivenessBatch message.
+                 * @function verify
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {Object.<string,*>} message Plain object to verify
+                 * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                 */
+                AgentLivenessBatch.verify = function (message, _depth) {
+                    if (typeof message !== "object" || message === null)
+                        return "object expected";
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        return "max depth exceeded";
+                    if (message.gatewayId != null && $Object.hasOwnProperty.call(message, "gatewayId"))
+                        if (!$util.isString(message.gatewayId))
+                            return "gatewayId: string expected";
+                    if (message.agents != null && $Object.hasOwnProperty.call(message, "agents")) {
+                        if (!$Array.isArray(message.agents))
+                            return "agents: array expected";
+                        for (let i = 0; i < message.agents.length; ++i) {
+                            let error = $root.shepherd.bus.v1.AgentLiveness.verify(message.agents[i], _depth + 1);
+                            if (error)
+                                return "agents." + error;
+                        }
+                    }
+                    return null;
+                };
+
+                /**
+                 * Creates an AgentLivenessBatch message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {shepherd.bus.v1.AgentLivenessBatch} AgentLivenessBatch
+                 */
+                AgentLivenessBatch.fromObject = function (object, _depth) {
+                    if (object instanceof $root.shepherd.bus.v1.AgentLivenessBatch)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".shepherd.bus.v1.AgentLivenessBatch: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.shepherd.bus.v1.AgentLivenessBatch();
+                    if (object.gatewayId != null)
+                        if (typeof object.gatewayId !== "string" || object.gatewayId.length)
+                            message.gatewayId = $String(object.gatewayId);
+                    if (object.agents) {
+                        if (!$Array.isArray(object.agents))
+                            throw $TypeError(".shepherd.bus.v1.AgentLivenessBatch.agents: array expected");
+                        message.agents = $Array(object.agents.length);
+                        for (let i = 0; i < object.agents.length; ++i) {
+                            if (!$util.isObject(object.agents[i]))
+                                throw $TypeError(".shepherd.bus.v1.AgentLivenessBatch.agents: object expected");
+                            message.agents[i] = $root.shepherd.bus.v1.AgentLiveness.fromObject(object.agents[i], _depth + 1);
+                        }
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from an AgentLivenessBatch message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {shepherd.bus.v1.AgentLivenessBatch} message AgentLivenessBatch
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                AgentLivenessBatch.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults)
+                        object.agents = [];
+                    if (options.defaults)
+                        object.gatewayId = "";
+                    if (message.gatewayId != null && $Object.hasOwnProperty.call(message, "gatewayId"))
+                        object.gatewayId = message.gatewayId;
+                    if (message.agents && message.agents.length) {
+                        object.agents = $Array(message.agents.length);
+                        for (let j = 0; j < message.agents.length; ++j)
+                            object.agents[j] = $root.shepherd.bus.v1.AgentLiveness.toObject(message.agents[j], options, _depth + 1);
+                    }
+                    return object;
+                };
+
+                /**
+                 * Converts this AgentLivenessBatch to JSON.
+                 * @function toJSON
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                AgentLivenessBatch.prototype.toJSON = function() {
+                    return AgentLivenessBatch.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for AgentLivenessBatch
+                 * @function getTypeUrl
+                 * @memberof shepherd.bus.v1.AgentLivenessBatch
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                AgentLivenessBatch.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/shepherd.bus.v1.AgentLivenessBatch";
+                };
+
+                return AgentLivenessBatch;
+            })();
+
             /**
              * What a ServerToAgent delivery carries, so an HTTP gateway can keep only
              * the latest pending delivery of each kind for an agent.
@@ -1667,6 +2473,799 @@ export const shepherd = $root.shepherd = (() => {
                 };
 
                 return ServerToAgentDelivery;
+            })();
+
+            v1.ServerToAgentMulticast = (function() {
+
+                /**
+                 * Properties of a ServerToAgentMulticast.
+                 * @typedef {Object} shepherd.bus.v1.ServerToAgentMulticast.$Properties
+                 * @property {Array.<Uint8Array>|null} [instanceUids] The 16-byte instance_uid of each target agent.
+                 * @property {Uint8Array|null} [serverToAgent] The encoded ServerToAgent, without instance_uid (the gateway adds each agent's).
+                 * @property {shepherd.bus.v1.DeliveryKind|null} [kind] What the message carries, as in ServerToAgentDelivery.
+                 * @property {Long|null} [issuedAtUnixNano] When the service issued it, in ns since the Unix epoch.
+                 * @property {string|null} [correlationId] Opaque id that ties the deliveries to the change that caused them.
+                 * @property {string|null} [tenantId] Tenant of every target agent.
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a ServerToAgentMulticast.
+                 * @memberof shepherd.bus.v1
+                 * @interface IServerToAgentMulticast
+                 * @augments shepherd.bus.v1.ServerToAgentMulticast.$Properties
+                 * @deprecated Use shepherd.bus.v1.ServerToAgentMulticast.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a ServerToAgentMulticast.
+                 * @typedef {shepherd.bus.v1.ServerToAgentMulticast.$Properties} shepherd.bus.v1.ServerToAgentMulticast.$Shape
+                 */
+
+                /**
+                 * Constructs a new ServerToAgentMulticast.
+                 * @memberof shepherd.bus.v1
+                 * @classdesc One ServerToAgent for several agents held by one gateway, as a config fan-out sends it: the
+                 * message is the same for all of them but for instance_uid, which the gateway sets for each
+                 * agent (with its own capabilities), so the config files are encoded and carried once per
+                 * gateway and batch instead of once per agent. Sent as a request; the gateway answers with a
+                 * DeliveryReceipt once it pushed (or, for plain-HTTP agents, held) the message for each agent.
+                 * @constructor
+                 * @param {shepherd.bus.v1.ServerToAgentMulticast.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const ServerToAgentMulticast = function (properties) {
+                    this.instanceUids = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * The 16-byte instance_uid of each target agent.
+                 * @member {Array.<Uint8Array>} instanceUids
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 */
+                ServerToAgentMulticast.prototype.instanceUids = $util.emptyArray;
+
+                /**
+                 * The encoded ServerToAgent, without instance_uid (the gateway adds each agent's).
+                 * @member {Uint8Array} serverToAgent
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 */
+                ServerToAgentMulticast.prototype.serverToAgent = $util.newBuffer([]);
+
+                /**
+                 * What the message carries, as in ServerToAgentDelivery.
+                 * @member {shepherd.bus.v1.DeliveryKind} kind
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 */
+                ServerToAgentMulticast.prototype.kind = 0;
+
+                /**
+                 * When the service issued it, in ns since the Unix epoch.
+                 * @member {Long} issuedAtUnixNano
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 */
+                ServerToAgentMulticast.prototype.issuedAtUnixNano = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+                /**
+                 * Opaque id that ties the deliveries to the change that caused them.
+                 * @member {string} correlationId
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 */
+                ServerToAgentMulticast.prototype.correlationId = "";
+
+                /**
+                 * Tenant of every target agent.
+                 * @member {string} tenantId
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 */
+                ServerToAgentMulticast.prototype.tenantId = "";
+
+                /**
+                 * Creates a new ServerToAgentMulticast instance using the specified properties.
+                 * @function create
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {shepherd.bus.v1.ServerToAgentMulticast.$Properties=} [properties] Properties to set
+                 * @returns {shepherd.bus.v1.ServerToAgentMulticast} ServerToAgentMulticast instance
+                 * @type {{
+                 *   (properties: shepherd.bus.v1.ServerToAgentMulticast.$Shape): shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape;
+                 *   (properties?: shepherd.bus.v1.ServerToAgentMulticast.$Properties): shepherd.bus.v1.ServerToAgentMulticast;
+                 * }}
+                 */
+                ServerToAgentMulticast.create = function(properties) {
+                    return new ServerToAgentMulticast(properties);
+                };
+
+                /**
+                 * Encodes the specified ServerToAgentMulticast message. Does not implicitly {@link shepherd.bus.v1.ServerToAgentMulticast.verify|verify} messages.
+                 * @function encode
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {shepherd.bus.v1.ServerToAgentMulticast.$Properties} message ServerToAgentMulticast message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                ServerToAgentMulticast.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.instanceUids != null && message.instanceUids.length)
+                        for (let i = 0; i < message.instanceUids.length; ++i)
+                            writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.instanceUids[i]);
+                    if (message.serverToAgent != null && $Object.hasOwnProperty.call(message, "serverToAgent") && message.serverToAgent.length)
+                        writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.serverToAgent);
+                    if (message.kind != null && $Object.hasOwnProperty.call(message, "kind") && message.kind !== 0)
+                        writer.uint32(/* id 3, wireType 0 =*/24).int32(message.kind);
+                    if (message.issuedAtUnixNano != null && $Object.hasOwnProperty.call(message, "issuedAtUnixNano") && (typeof message.issuedAtUnixNano === "object" ? message.issuedAtUnixNano.low || message.issuedAtUnixNano.high : message.issuedAtUnixNano !== 0))
+                        writer.uint32(/* id 4, wireType 1 =*/33).fixed64(message.issuedAtUnixNano);
+                    if (message.correlationId != null && $Object.hasOwnProperty.call(message, "correlationId") && message.correlationId !== "")
+                        writer.uint32(/* id 5, wireType 2 =*/42).string(message.correlationId);
+                    if (message.tenantId != null && $Object.hasOwnProperty.call(message, "tenantId") && message.tenantId !== "")
+                        writer.uint32(/* id 6, wireType 2 =*/50).string(message.tenantId);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Encodes the specified ServerToAgentMulticast message, length delimited. Does not implicitly {@link shepherd.bus.v1.ServerToAgentMulticast.verify|verify} messages.
+                 * @function encodeDelimited
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {shepherd.bus.v1.ServerToAgentMulticast.$Properties} message ServerToAgentMulticast message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                ServerToAgentMulticast.encodeDelimited = function(message, writer) {
+                    return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                };
+
+                /**
+                 * Decodes a ServerToAgentMulticast message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape} ServerToAgentMulticast
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                ServerToAgentMulticast.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.shepherd.bus.v1.ServerToAgentMulticast();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.instanceUids && message.instanceUids.length))
+                                    message.instanceUids = [];
+                                message.instanceUids.push(reader.bytes());
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.bytes()).length)
+                                    message.serverToAgent = value;
+                                else
+                                    delete message.serverToAgent;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.kind = value;
+                                else
+                                    delete message.kind;
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 1)
+                                    break;
+                                if (typeof (value = reader.fixed64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.issuedAtUnixNano = value;
+                                else
+                                    delete message.issuedAtUnixNano;
+                                continue;
+                            }
+                        case 5: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.correlationId = value;
+                                else
+                                    delete message.correlationId;
+                                continue;
+                            }
+                        case 6: {
+                                if (wireType !== 2)
+                                    break;
+                                if ((value = reader.stringVerify()).length)
+                                    message.tenantId = value;
+                                else
+                                    delete message.tenantId;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Decodes a ServerToAgentMulticast message from the specified reader or buffer, length delimited.
+                 * @function decodeDelimited
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.ServerToAgentMulticast & shepherd.bus.v1.ServerToAgentMulticast.$Shape} ServerToAgentMulticast
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                ServerToAgentMulticast.decodeDelimited = function(reader) {
+                    if (!(reader instanceof $Reader))
+                        reader = new $Reader(reader);
+                    return this.decode(reader, reader.size());
+                };
+
+                /**
+                 * Verifies a ServerToAgentMulticast message.
+                 * @function verify
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {Object.<string,*>} message Plain object to verify
+                 * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                 */
+                ServerToAgentMulticast.verify = function (message, _depth) {
+                    if (typeof message !== "object" || message === null)
+                        return "object expected";
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        return "max depth exceeded";
+                    if (message.instanceUids != null && $Object.hasOwnProperty.call(message, "instanceUids")) {
+                        if (!$Array.isArray(message.instanceUids))
+                            return "instanceUids: array expected";
+                        for (let i = 0; i < message.instanceUids.length; ++i)
+                            if (!(message.instanceUids[i] && typeof message.instanceUids[i].length === "number" || $util.isString(message.instanceUids[i])))
+                                return "instanceUids: buffer[] expected";
+                    }
+                    if (message.serverToAgent != null && $Object.hasOwnProperty.call(message, "serverToAgent"))
+                        if (!(message.serverToAgent && typeof message.serverToAgent.length === "number" || $util.isString(message.serverToAgent)))
+                            return "serverToAgent: buffer expected";
+                    if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                        if (typeof message.kind !== "number" || (message.kind | 0) !== message.kind)
+                            return "kind: enum value expected";
+                    if (message.issuedAtUnixNano != null && $Object.hasOwnProperty.call(message, "issuedAtUnixNano"))
+                        if (!$util.isInteger(message.issuedAtUnixNano) && !(message.issuedAtUnixNano && $util.isInteger(message.issuedAtUnixNano.low) && $util.isInteger(message.issuedAtUnixNano.high)))
+                            return "issuedAtUnixNano: integer|Long expected";
+                    if (message.correlationId != null && $Object.hasOwnProperty.call(message, "correlationId"))
+                        if (!$util.isString(message.correlationId))
+                            return "correlationId: string expected";
+                    if (message.tenantId != null && $Object.hasOwnProperty.call(message, "tenantId"))
+                        if (!$util.isString(message.tenantId))
+                            return "tenantId: string expected";
+                    return null;
+                };
+
+                /**
+                 * Creates a ServerToAgentMulticast message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {shepherd.bus.v1.ServerToAgentMulticast} ServerToAgentMulticast
+                 */
+                ServerToAgentMulticast.fromObject = function (object, _depth) {
+                    if (object instanceof $root.shepherd.bus.v1.ServerToAgentMulticast)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".shepherd.bus.v1.ServerToAgentMulticast: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.shepherd.bus.v1.ServerToAgentMulticast();
+                    if (object.instanceUids) {
+                        if (!$Array.isArray(object.instanceUids))
+                            throw $TypeError(".shepherd.bus.v1.ServerToAgentMulticast.instanceUids: array expected");
+                        message.instanceUids = $Array(object.instanceUids.length);
+                        for (let i = 0; i < object.instanceUids.length; ++i)
+                            if (typeof object.instanceUids[i] === "string")
+                                $util.base64.decode(object.instanceUids[i], message.instanceUids[i] = $util.newBuffer($util.base64.length(object.instanceUids[i])), 0);
+                            else if (object.instanceUids[i].length >= 0)
+                                message.instanceUids[i] = object.instanceUids[i];
+                    }
+                    if (object.serverToAgent != null)
+                        if (object.serverToAgent.length)
+                            if (typeof object.serverToAgent === "string")
+                                $util.base64.decode(object.serverToAgent, message.serverToAgent = $util.newBuffer($util.base64.length(object.serverToAgent)), 0);
+                            else if (object.serverToAgent.length >= 0)
+                                message.serverToAgent = object.serverToAgent;
+                    if (object.kind !== 0 && (typeof object.kind !== "string" || $root.shepherd.bus.v1.DeliveryKind[object.kind] !== 0))
+                        switch (object.kind) {
+                        case "DELIVERY_KIND_UNSPECIFIED":
+                        case 0:
+                            message.kind = 0;
+                            break;
+                        case "DELIVERY_KIND_REMOTE_CONFIG":
+                        case 1:
+                            message.kind = 1;
+                            break;
+                        case "DELIVERY_KIND_CONNECTION_SETTINGS":
+                        case 2:
+                            message.kind = 2;
+                            break;
+                        case "DELIVERY_KIND_PACKAGES":
+                        case 3:
+                            message.kind = 3;
+                            break;
+                        case "DELIVERY_KIND_COMMAND":
+                        case 4:
+                            message.kind = 4;
+                            break;
+                        case "DELIVERY_KIND_FLAGS":
+                        case 5:
+                            message.kind = 5;
+                            break;
+                        case "DELIVERY_KIND_CUSTOM_MESSAGE":
+                        case 6:
+                            message.kind = 6;
+                            break;
+                        case "DELIVERY_KIND_ERROR":
+                        case 7:
+                            message.kind = 7;
+                            break;
+                        default:
+                            if (typeof object.kind === "number" && (object.kind | 0) === object.kind)
+                                message.kind = object.kind;
+                        }
+                    if (object.issuedAtUnixNano != null)
+                        if (typeof object.issuedAtUnixNano === "object" ? object.issuedAtUnixNano.low || object.issuedAtUnixNano.high : $Number(object.issuedAtUnixNano) !== 0)
+                            if ($util.Long)
+                                message.issuedAtUnixNano = $util.Long.fromValue(object.issuedAtUnixNano, true);
+                            else if (typeof object.issuedAtUnixNano === "string")
+                                message.issuedAtUnixNano = $parseInt(object.issuedAtUnixNano, 10);
+                            else if (typeof object.issuedAtUnixNano === "number")
+                                message.issuedAtUnixNano = object.issuedAtUnixNano;
+                            else if (typeof object.issuedAtUnixNano === "object")
+                                message.issuedAtUnixNano = new $util.LongBits(object.issuedAtUnixNano.low >>> 0, object.issuedAtUnixNano.high >>> 0).toNumber(true);
+                    if (object.correlationId != null)
+                        if (typeof object.correlationId !== "string" || object.correlationId.length)
+                            message.correlationId = $String(object.correlationId);
+                    if (object.tenantId != null)
+                        if (typeof object.tenantId !== "string" || object.tenantId.length)
+                            message.tenantId = $String(object.tenantId);
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a ServerToAgentMulticast message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {shepherd.bus.v1.ServerToAgentMulticast} message ServerToAgentMulticast
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                ServerToAgentMulticast.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults)
+                        object.instanceUids = [];
+                    if (options.defaults) {
+                        if (options.bytes === $String)
+                            object.serverToAgent = "";
+                        else {
+                            object.serverToAgent = [];
+                            if (options.bytes !== $Array)
+                                object.serverToAgent = $util.newBuffer(object.serverToAgent);
+                        }
+                        object.kind = options.enums === $String ? "DELIVERY_KIND_UNSPECIFIED" : 0;
+                        if ($util.Long) {
+                            let long = new $util.Long(0, 0, true);
+                            object.issuedAtUnixNano = options.longs === $String ? long.toString() : options.longs === $Number ? long.toNumber() : typeof $BigInt !== "undefined" && options.longs === $BigInt ? long.toBigInt() : long;
+                        } else
+                            object.issuedAtUnixNano = options.longs === $String ? "0" : typeof $BigInt !== "undefined" && options.longs === $BigInt ? $BigInt("0") : 0;
+                        object.correlationId = "";
+                        object.tenantId = "";
+                    }
+                    if (message.instanceUids && message.instanceUids.length) {
+                        object.instanceUids = $Array(message.instanceUids.length);
+                        for (let j = 0; j < message.instanceUids.length; ++j)
+                            object.instanceUids[j] = options.bytes === $String ? $util.base64.encode(message.instanceUids[j], 0, message.instanceUids[j].length) : options.bytes === $Array ? $Array.prototype.slice.call(message.instanceUids[j]) : message.instanceUids[j];
+                    }
+                    if (message.serverToAgent != null && $Object.hasOwnProperty.call(message, "serverToAgent"))
+                        object.serverToAgent = options.bytes === $String ? $util.base64.encode(message.serverToAgent, 0, message.serverToAgent.length) : options.bytes === $Array ? $Array.prototype.slice.call(message.serverToAgent) : message.serverToAgent;
+                    if (message.kind != null && $Object.hasOwnProperty.call(message, "kind"))
+                        object.kind = options.enums === $String ? $root.shepherd.bus.v1.DeliveryKind[message.kind] === $undefined ? message.kind : $root.shepherd.bus.v1.DeliveryKind[message.kind] : message.kind;
+                    if (message.issuedAtUnixNano != null && $Object.hasOwnProperty.call(message, "issuedAtUnixNano"))
+                        if (typeof $BigInt !== "undefined" && options.longs === $BigInt)
+                            object.issuedAtUnixNano = typeof message.issuedAtUnixNano === "number" ? $BigInt(message.issuedAtUnixNano) : $util.Long.fromBits(message.issuedAtUnixNano.low >>> 0, message.issuedAtUnixNano.high >>> 0, true).toBigInt();
+                        else if (typeof message.issuedAtUnixNano === "number")
+                            object.issuedAtUnixNano = options.longs === $String ? $String(message.issuedAtUnixNano) : message.issuedAtUnixNano;
+                        else
+                            object.issuedAtUnixNano = options.longs === $String ? $util.Long.prototype.toString.call(message.issuedAtUnixNano) : options.longs === $Number ? new $util.LongBits(message.issuedAtUnixNano.low >>> 0, message.issuedAtUnixNano.high >>> 0).toNumber(true) : message.issuedAtUnixNano;
+                    if (message.correlationId != null && $Object.hasOwnProperty.call(message, "correlationId"))
+                        object.correlationId = message.correlationId;
+                    if (message.tenantId != null && $Object.hasOwnProperty.call(message, "tenantId"))
+                        object.tenantId = message.tenantId;
+                    return object;
+                };
+
+                /**
+                 * Converts this ServerToAgentMulticast to JSON.
+                 * @function toJSON
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                ServerToAgentMulticast.prototype.toJSON = function() {
+                    return ServerToAgentMulticast.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for ServerToAgentMulticast
+                 * @function getTypeUrl
+                 * @memberof shepherd.bus.v1.ServerToAgentMulticast
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                ServerToAgentMulticast.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/shepherd.bus.v1.ServerToAgentMulticast";
+                };
+
+                return ServerToAgentMulticast;
+            })();
+
+            v1.DeliveryReceipt = (function() {
+
+                /**
+                 * Properties of a DeliveryReceipt.
+                 * @typedef {Object} shepherd.bus.v1.DeliveryReceipt.$Properties
+                 * @property {Array.<Uint8Array>|null} [undeliveredUids] The agents the message did not reach: not held by this gateway, of another tenant, or
+                 * dropped (too large, socket backed up, or nothing left after capability gating).
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+
+                /**
+                 * Properties of a DeliveryReceipt.
+                 * @memberof shepherd.bus.v1
+                 * @interface IDeliveryReceipt
+                 * @augments shepherd.bus.v1.DeliveryReceipt.$Properties
+                 * @deprecated Use shepherd.bus.v1.DeliveryReceipt.$Properties instead.
+                 */
+
+                /**
+                 * Shape of a DeliveryReceipt.
+                 * @typedef {shepherd.bus.v1.DeliveryReceipt.$Properties} shepherd.bus.v1.DeliveryReceipt.$Shape
+                 */
+
+                /**
+                 * Constructs a new DeliveryReceipt.
+                 * @memberof shepherd.bus.v1
+                 * @classdesc A gateway's answer to a ServerToAgentMulticast.
+                 * @constructor
+                 * @param {shepherd.bus.v1.DeliveryReceipt.$Properties=} [properties] Properties to set
+                 * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+                 */
+                const DeliveryReceipt = function (properties) {
+                    this.undeliveredUids = [];
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                /**
+                 * The agents the message did not reach: not held by this gateway, of another tenant, or
+                 * dropped (too large, socket backed up, or nothing left after capability gating).
+                 * @member {Array.<Uint8Array>} undeliveredUids
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @instance
+                 */
+                DeliveryReceipt.prototype.undeliveredUids = $util.emptyArray;
+
+                /**
+                 * Creates a new DeliveryReceipt instance using the specified properties.
+                 * @function create
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {shepherd.bus.v1.DeliveryReceipt.$Properties=} [properties] Properties to set
+                 * @returns {shepherd.bus.v1.DeliveryReceipt} DeliveryReceipt instance
+                 * @type {{
+                 *   (properties: shepherd.bus.v1.DeliveryReceipt.$Shape): shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape;
+                 *   (properties?: shepherd.bus.v1.DeliveryReceipt.$Properties): shepherd.bus.v1.DeliveryReceipt;
+                 * }}
+                 */
+                DeliveryReceipt.create = function(properties) {
+                    return new DeliveryReceipt(properties);
+                };
+
+                /**
+                 * Encodes the specified DeliveryReceipt message. Does not implicitly {@link shepherd.bus.v1.DeliveryReceipt.verify|verify} messages.
+                 * @function encode
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {shepherd.bus.v1.DeliveryReceipt.$Properties} message DeliveryReceipt message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                DeliveryReceipt.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.undeliveredUids != null && message.undeliveredUids.length)
+                        for (let i = 0; i < message.undeliveredUids.length; ++i)
+                            writer.uint32(/* id 1, wireType 2 =*/10).bytes(message.undeliveredUids[i]);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                /**
+                 * Encodes the specified DeliveryReceipt message, length delimited. Does not implicitly {@link shepherd.bus.v1.DeliveryReceipt.verify|verify} messages.
+                 * @function encodeDelimited
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {shepherd.bus.v1.DeliveryReceipt.$Properties} message DeliveryReceipt message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                DeliveryReceipt.encodeDelimited = function(message, writer) {
+                    return this.encode(message, (writer || $Writer.create()).fork()).ldelim();
+                };
+
+                /**
+                 * Decodes a DeliveryReceipt message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape} DeliveryReceipt
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                DeliveryReceipt.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.shepherd.bus.v1.DeliveryReceipt();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 2)
+                                    break;
+                                if (!(message.undeliveredUids && message.undeliveredUids.length))
+                                    message.undeliveredUids = [];
+                                message.undeliveredUids.push(reader.bytes());
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                /**
+                 * Decodes a DeliveryReceipt message from the specified reader or buffer, length delimited.
+                 * @function decodeDelimited
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @returns {shepherd.bus.v1.DeliveryReceipt & shepherd.bus.v1.DeliveryReceipt.$Shape} DeliveryReceipt
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                DeliveryReceipt.decodeDelimited = function(reader) {
+                    if (!(reader instanceof $Reader))
+                        reader = new $Reader(reader);
+                    return this.decode(reader, reader.size());
+                };
+
+                /**
+                 * Verifies a DeliveryReceipt message.
+                 * @function verify
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {Object.<string,*>} message Plain object to verify
+                 * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                 */
+                DeliveryReceipt.verify = function (message, _depth) {
+                    if (typeof message !== "object" || message === null)
+                        return "object expected";
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        return "max depth exceeded";
+                    if (message.undeliveredUids != null && $Object.hasOwnProperty.call(message, "undeliveredUids")) {
+                        if (!$Array.isArray(message.undeliveredUids))
+                            return "undeliveredUids: array expected";
+                        for (let i = 0; i < message.undeliveredUids.length; ++i)
+                            if (!(message.undeliveredUids[i] && typeof message.undeliveredUids[i].length === "number" || $util.isString(message.undeliveredUids[i])))
+                                return "undeliveredUids: buffer[] expected";
+                    }
+                    return null;
+                };
+
+                /**
+                 * Creates a DeliveryReceipt message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {shepherd.bus.v1.DeliveryReceipt} DeliveryReceipt
+                 */
+                DeliveryReceipt.fromObject = function (object, _depth) {
+                    if (object instanceof $root.shepherd.bus.v1.DeliveryReceipt)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw $TypeError(".shepherd.bus.v1.DeliveryReceipt: object expected");
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let message = new $root.shepherd.bus.v1.DeliveryReceipt();
+                    if (object.undeliveredUids) {
+                        if (!$Array.isArray(object.undeliveredUids))
+                            throw $TypeError(".shepherd.bus.v1.DeliveryReceipt.undeliveredUids: array expected");
+                        message.undeliveredUids = $Array(object.undeliveredUids.length);
+                        for (let i = 0; i < object.undeliveredUids.length; ++i)
+                            if (typeof object.undeliveredUids[i] === "string")
+                                $util.base64.decode(object.undeliveredUids[i], message.undeliveredUids[i] = $util.newBuffer($util.base64.length(object.undeliveredUids[i])), 0);
+                            else if (object.undeliveredUids[i].length >= 0)
+                                message.undeliveredUids[i] = object.undeliveredUids[i];
+                    }
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a DeliveryReceipt message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {shepherd.bus.v1.DeliveryReceipt} message DeliveryReceipt
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                DeliveryReceipt.toObject = function (message, options, _depth) {
+                    if (!options)
+                        options = {};
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults)
+                        object.undeliveredUids = [];
+                    if (message.undeliveredUids && message.undeliveredUids.length) {
+                        object.undeliveredUids = $Array(message.undeliveredUids.length);
+                        for (let j = 0; j < message.undeliveredUids.length; ++j)
+                            object.undeliveredUids[j] = options.bytes === $String ? $util.base64.encode(message.undeliveredUids[j], 0, message.undeliveredUids[j].length) : options.bytes === $Array ? $Array.prototype.slice.call(message.undeliveredUids[j]) : message.undeliveredUids[j];
+                    }
+                    return object;
+                };
+
+                /**
+                 * Converts this DeliveryReceipt to JSON.
+                 * @function toJSON
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                DeliveryReceipt.prototype.toJSON = function() {
+                    return DeliveryReceipt.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the type url for DeliveryReceipt
+                 * @function getTypeUrl
+                 * @memberof shepherd.bus.v1.DeliveryReceipt
+                 * @static
+                 * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+                 * @returns {string} The type url
+                 */
+                DeliveryReceipt.getTypeUrl = function(prefix) {
+                    if (prefix === $undefined)
+                        prefix = "type.googleapis.com";
+                    return prefix + "/shepherd.bus.v1.DeliveryReceipt";
+                };
+
+                return DeliveryReceipt;
             })();
 
             return v1;

@@ -1030,6 +1030,53 @@ const $root = ($protobuf.roots["shepherd_descriptor"] || ($protobuf.roots["sheph
                   }
                 }
               },
+              "AgentLiveness": {
+                "fields": {
+                  "instanceUid": {
+                    "type": "bytes",
+                    "id": 1,
+                    "protoName": "instance_uid"
+                  },
+                  "sequenceNum": {
+                    "type": "uint64",
+                    "id": 2,
+                    "protoName": "sequence_num"
+                  },
+                  "seenAtUnixNano": {
+                    "type": "fixed64",
+                    "id": 3,
+                    "protoName": "seen_at_unix_nano"
+                  },
+                  "tenantId": {
+                    "type": "string",
+                    "id": 4,
+                    "protoName": "tenant_id"
+                  },
+                  "transport": {
+                    "type": "Transport",
+                    "id": 5
+                  },
+                  "connectionId": {
+                    "type": "string",
+                    "id": 6,
+                    "protoName": "connection_id"
+                  }
+                }
+              },
+              "AgentLivenessBatch": {
+                "fields": {
+                  "gatewayId": {
+                    "type": "string",
+                    "id": 1,
+                    "protoName": "gateway_id"
+                  },
+                  "agents": {
+                    "rule": "repeated",
+                    "type": "AgentLiveness",
+                    "id": 2
+                  }
+                }
+              },
               "DeliveryKind": {
                 "values": {
                   "DELIVERY_KIND_UNSPECIFIED": 0,
@@ -1072,6 +1119,50 @@ const $root = ($protobuf.roots["shepherd_descriptor"] || ($protobuf.roots["sheph
                     "type": "string",
                     "id": 6,
                     "protoName": "tenant_id"
+                  }
+                }
+              },
+              "ServerToAgentMulticast": {
+                "fields": {
+                  "instanceUids": {
+                    "rule": "repeated",
+                    "type": "bytes",
+                    "id": 1,
+                    "protoName": "instance_uids"
+                  },
+                  "serverToAgent": {
+                    "type": "bytes",
+                    "id": 2,
+                    "protoName": "server_to_agent"
+                  },
+                  "kind": {
+                    "type": "DeliveryKind",
+                    "id": 3
+                  },
+                  "issuedAtUnixNano": {
+                    "type": "fixed64",
+                    "id": 4,
+                    "protoName": "issued_at_unix_nano"
+                  },
+                  "correlationId": {
+                    "type": "string",
+                    "id": 5,
+                    "protoName": "correlation_id"
+                  },
+                  "tenantId": {
+                    "type": "string",
+                    "id": 6,
+                    "protoName": "tenant_id"
+                  }
+                }
+              },
+              "DeliveryReceipt": {
+                "fields": {
+                  "undeliveredUids": {
+                    "rule": "repeated",
+                    "type": "bytes",
+                    "id": 1,
+                    "protoName": "undelivered_uids"
                   }
                 }
               }
