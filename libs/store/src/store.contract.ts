@@ -92,6 +92,21 @@ function migrationTests(open: Open): void {
     expect(rows).toEqual(expected);
   });
 
+  it('leaves room on the pages of the tables updated per agent report, for heap-only updates', async () => {
+    const store = await open();
+    await store.migrate();
+    const { rows } = await store.query<{ relname: string; reloptions: string[] | null }>(
+      `SELECT c.relname, c.reloptions FROM pg_class c
+        WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+          AND c.relname IN ('agents', 'agent_config_state', 'agent_config_status') ORDER BY c.relname`,
+    );
+    expect(rows).toEqual([
+      { relname: 'agent_config_state', reloptions: ['fillfactor=80'] },
+      { relname: 'agent_config_status', reloptions: ['fillfactor=80'] },
+      { relname: 'agents', reloptions: ['fillfactor=70'] },
+    ]);
+  });
+
   it('migrate again is a no-op', async () => {
     const store = await open();
     await store.migrate();
