@@ -16,6 +16,4 @@ export interface AgentEntry {
   session: AgentSession;
   /** Settles once the first ownership claim did; the agent's bus publishes are issued after it, in order. */
   claimed: Promise<void>;
-  /** When this agent's last message was published (ms since the epoch; 0 before the first). */
-  lastPublishedAt: number;
 }

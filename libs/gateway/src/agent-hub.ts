@@ -8,6 +8,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import type { ResolvedGatewayOptions } from './gateway-options.js';
 import { HttpSessionCache, type HttpSessionEnd } from './http-session-cache.js';
 import { newHolderId } from './holder-ids.js';
+import { LivenessBatcher } from './liveness-batcher.js';
 import { OwnershipKeeper } from './ownership-keeper.js';
 import { isPlainHeartbeat } from './plain-heartbeat.js';
 import { raceWaiter } from './race-waiter.js';
@@ -22,6 +23,8 @@ export interface AgentConnection {
   readonly agents: Map<string, AgentEntry>;
   /** Sends one ServerToAgent; false when it was dropped (too large, or the socket is backed up). */
   send(message: IServerToAgent, type: 'reply' | 'push' | 'error'): boolean;
+  /** {@link send} for a ServerToAgent already encoded (without the WebSocket header). */
+  sendEncoded(payload: Uint8Array, type: 'reply' | 'push' | 'error'): boolean;
   /** Closes with a Close frame (RFC 6455, §7.18). */
   close(code: number, reason: string): void;
   /** Cuts the connection without a closing handshake; its agents leave at once (`reason` in their disconnect events). */
@@ -55,6 +58,8 @@ export class AgentHub {
   readonly mailbox: DeliveryMailbox;
   readonly keeper: OwnershipKeeper;
   readonly publisher: BoundedPublisher;
+  /** Plain heartbeats waiting for their batch; absent when `livenessIntervalMs` is 0. */
+  readonly liveness: LivenessBatcher | undefined;
   #emptyWaiters: Array<() => void> = [];
 
   constructor(
@@ -64,6 +69,13 @@ export class AgentHub {
     this.http = new HttpSessionCache(options.maxHttpSessions, options.httpIdleMs, (entry, why) => this.#httpEnded(entry, why));
     this.mailbox = new DeliveryMailbox({ maxAgents: options.mailboxMaxAgents, maxBytes: options.mailboxMaxBytes });
     this.publisher = new BoundedPublisher(options.bus, options.maxInFlightPublishes, options.maxInFlightPublishBytes, options.logger, metrics);
+    this.liveness =
+      options.livenessIntervalMs === 0
+        ? undefined
+        : new LivenessBatcher(options.gatewayId, (data, msgId) => {
+            metrics.protocol.inc({ event: 'liveness_batch' });
+            return this.publisher.publish(options.topology.subjects.agentLiveness, data, msgId);
+          });
     this.keeper = new OwnershipKeeper(options.ownership, options.gatewayId, options.ownershipTtlMs, options.logger, metrics, (uid, holder) =>
       this.#claimLost(uid, holder),
     );
@@ -76,11 +88,12 @@ export class AgentHub {
   handle(site: Site, decoded: DecodedAgentMessage, payload: Uint8Array, principal: GatewayPrincipal): HandleResult {
     const { uid, message } = decoded;
     const existing = this.#lookup(site, uid);
+    const plainHeartbeat = existing !== undefined && isPlainHeartbeat(message, existing.session);
     // At the publish bound only what must be published is refused: a known agent's plain
-    // heartbeat is answered and its publish deferred. Refusing it too would leave a sequence gap,
-    // hence a full report to publish, and the refusals would feed the overload.
+    // heartbeat is answered (batched, or its publish deferred). Refusing it too would leave a
+    // sequence gap, hence a full report to publish, and the refusals would feed the overload.
     const deferPublish = this.publisher.saturated;
-    if (deferPublish && (existing === undefined || !isPlainHeartbeat(message, existing.session))) {
+    if (deferPublish && !plainHeartbeat) {
       this.metrics.errors.inc({ code: 'overloaded' });
       return { kind: 'overloaded' };
     }
@@ -103,27 +116,23 @@ export class AgentHub {
     // A claim that failed (store unreachable) is retried on the agent's next message.
     if (existing !== undefined && !x.disconnect && !this.keeper.holds(uid, entry.holderId)) entry.claimed = this.keeper.claim(uid, entry.holderId);
     if (x.fullStateRequested) this.metrics.protocol.inc({ event: 'report_full_state' });
-    if (deferPublish) this.metrics.protocol.inc({ event: 'heartbeat_deferred' });
-    else this.#publishUnlessCoalesced(entry, existing?.session, x.fullStateRequested, message, payload);
+    // The services learn nothing from a plain heartbeat that a shared batch cannot tell them, and
+    // an agent polling every second would otherwise cost a durable bus write per poll. Sequence
+    // numbers are checked here, per session, not downstream.
+    if (plainHeartbeat && !x.fullStateRequested && this.liveness !== undefined) {
+      this.liveness.record(entry, toBigInt(message.sequenceNum), Date.now());
+      this.metrics.protocol.inc({ event: 'heartbeat_batched' });
+    } else if (deferPublish) {
+      this.metrics.protocol.inc({ event: 'heartbeat_deferred' });
+    } else {
+      this.#publish(entry, message, payload);
+    }
     if (x.disconnect) this.leave(entry, 'agent_disconnect');
     return { kind: 'reply', reply: x.reply, entry };
   }
 
-  /**
-   * Publishes the message, unless it is a plain heartbeat (nothing but liveness, see
-   * {@link isPlainHeartbeat}) of an agent whose last publish is younger than
-   * `heartbeatPublishIntervalMs`: the services learn nothing from it that the next published
-   * message will not tell them, and an agent polling every second would otherwise cost a
-   * durable bus write per poll. Sequence numbers are checked here, per session, not downstream.
-   */
-  #publishUnlessCoalesced(entry: AgentEntry, previous: AgentSession | undefined, fullStateRequested: boolean, message: AgentToServer, payload: Uint8Array): void {
-    const now = Date.now();
-    const interval = this.options.heartbeatPublishIntervalMs;
-    if (previous !== undefined && !fullStateRequested && now - entry.lastPublishedAt < interval && isPlainHeartbeat(message, previous)) {
-      this.metrics.protocol.inc({ event: 'heartbeat_coalesced' });
-      return;
-    }
-    entry.lastPublishedAt = now;
+  /** Publishes one accepted message as its own AgentMessageEnvelope, after the agent's claim settled. */
+  #publish(entry: AgentEntry, message: AgentToServer, payload: Uint8Array): void {
     const { data, msgId } = messageEnvelope(this.options.gatewayId, entry, payload, toBigInt(message.sequenceNum));
     void this.publisher.publish(this.options.topology.subjects.agentMessage, data, msgId, entry.claimed);
   }
@@ -186,7 +195,7 @@ export class AgentHub {
     const holderId = site.kind === 'websocket' ? site.connection.id : newHolderId('http');
     const connection = site.kind === 'websocket' ? site.connection : undefined;
     // A copy: the decoded uid is a view into the whole received message, which it would keep alive for the agent's lifetime.
-    const entry: AgentEntry = { uid, uidBytes: Buffer.from(uidBytes), holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve(), lastPublishedAt: 0 };
+    const entry: AgentEntry = { uid, uidBytes: Buffer.from(uidBytes), holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve() };
     this.#replaceOlder(site, uid);
     if (site.kind === 'websocket') {
       site.connection.agents.set(uid, entry);

@@ -28,7 +28,7 @@ async function setup(failures: number, failure: () => Error) {
 describe('BoundedPublisher', () => {
   it('retries a publish the broker answered too late, with the same message id, until it is stored once', async () => {
     const t = await setup(2, () => new RequestTimeoutError('x', 1));
-    await t.publisher.publish(t.topology.subjects.agentMessage, new Uint8Array([1]), 'm-1');
+    expect(await t.publisher.publish(t.topology.subjects.agentMessage, new Uint8Array([1]), 'm-1')).toBe(true);
     expect(t.attempts()).toBe(3);
     expect(t.stored).toHaveLength(1);
     expect(await t.errors('bus_publish_retried')).toBe(2);
@@ -39,13 +39,14 @@ describe('BoundedPublisher', () => {
 
   it('gives up after its retries, and never retries a failure that cannot pass', async () => {
     const slow = await setup(10, () => new RequestTimeoutError('x', 1));
-    await slow.publisher.publish(slow.topology.subjects.agentMessage, new Uint8Array([1]), 'm-2');
+    // The caller learns it was not stored (a liveness batch then goes back into its pending set).
+    expect(await slow.publisher.publish(slow.topology.subjects.agentMessage, new Uint8Array([1]), 'm-2')).toBe(false);
     expect(slow.attempts()).toBe(4);
     expect(await slow.errors('bus_publish_failed')).toBe(1);
     await slow.bus.close();
 
     const bad = await setup(10, () => new InvalidSubjectError('bad subject'));
-    await bad.publisher.publish(bad.topology.subjects.agentMessage, new Uint8Array([1]), 'm-3');
+    expect(await bad.publisher.publish(bad.topology.subjects.agentMessage, new Uint8Array([1]), 'm-3')).toBe(false);
     expect(bad.attempts()).toBe(1);
     expect(await bad.errors('bus_publish_retried')).toBe(0);
     expect(await bad.errors('bus_publish_failed')).toBe(1);

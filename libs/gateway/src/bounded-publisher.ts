@@ -57,20 +57,22 @@ export class BoundedPublisher {
   /**
    * Starts a durable publish once `after` settles (used to keep one agent's
    * events behind its ownership claim, in order), without waiting for it.
-   * A failure is logged and counted, never thrown. Callers check
-   * {@link saturated} first; this method itself never refuses.
+   * A failure is logged and counted, never thrown: the returned promise
+   * resolves true once the bus stored the message, false when it gave up.
+   * Callers check {@link saturated} first; this method itself never refuses.
    */
-  publish(subject: string, data: Uint8Array, msgId: string | undefined, after?: Promise<unknown>): Promise<void> {
+  publish(subject: string, data: Uint8Array, msgId: string | undefined, after?: Promise<unknown>): Promise<boolean> {
     this.#inFlight += 1;
     this.#bytes += data.length;
     const start = after ?? Promise.resolve();
     return start
       .then(() => this.#publishWithRetries(subject, data, msgId))
       .then(
-        () => undefined,
+        () => true,
         (err: unknown) => {
           this.metrics.errors.inc({ code: 'bus_publish_failed' });
           this.logger.warn({ err, subject }, 'bus publish failed');
+          return false;
         },
       )
       .finally(() => {

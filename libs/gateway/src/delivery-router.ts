@@ -1,7 +1,7 @@
 import type { BusMessage, BusSubscription } from '@shepherd/bus';
-import { prepareDelivery } from '@shepherd/opamp-core';
-import { decodeServerToAgent, decodeServerToAgentDelivery, isValidUid, toBigInt, uidToString, type ServerToAgent } from '@shepherd/proto';
+import { decodeServerToAgentDelivery, isValidUid, toBigInt, uidToString } from '@shepherd/proto';
 import type { AgentHub } from './agent-hub.js';
+import { countMalformed, deliverTo, Outgoing } from './deliver-to-agent.js';
 
 /** Deliveries buffered while the handler is busy; beyond it the bus drops (and logs) them. */
 const MAX_PENDING_DELIVERIES = 10_000;
@@ -15,50 +15,45 @@ const MAX_PENDING_DELIVERIES = 10_000;
  */
 export function subscribeDeliveries(hub: AgentHub): BusSubscription {
   const { bus, topology, gatewayId } = hub.options;
-  return bus.subscribe(topology.delivery(gatewayId), { maxPending: MAX_PENDING_DELIVERIES }, (msg) => routeDelivery(hub, msg));
+  return bus.subscribe(topology.delivery(gatewayId), { maxPending: MAX_PENDING_DELIVERIES, onDropped: overflowCounter(hub) }, (msg) => routeDelivery(hub, msg));
 }
 
-/** Routes one delivery; exported for tests. Never throws. */
+/** Drops in between warnings about them, which come at most this often. */
+const OVERFLOW_WARNING_INTERVAL_MS = 10_000;
+
+/**
+ * Counts deliveries the bus dropped because {@link MAX_PENDING_DELIVERIES} already waited
+ * (`drops_total{reason="delivery_overflow"}`) and warns at most every 10 s: an overloaded gateway
+ * would otherwise write a log line per dropped delivery.
+ */
+function overflowCounter(hub: AgentHub): () => void {
+  let unreported = 0;
+  let warnedAt = 0;
+  return () => {
+    hub.metrics.drops.inc({ reason: 'delivery_overflow' });
+    unreported += 1;
+    const now = Date.now();
+    if (now - warnedAt < OVERFLOW_WARNING_INTERVAL_MS) return;
+    hub.options.logger.warn({ dropped: unreported, maxPending: MAX_PENDING_DELIVERIES }, 'deliveries dropped: more were waiting than the gateway buffers');
+    unreported = 0;
+    warnedAt = now;
+  };
+}
+
+/**
+ * Routes one delivery; exported for tests. Never throws. A remote-config offer that gating
+ * leaves as it is goes to a WebSocket agent as the service encoded it (see `offerTemplate`);
+ * anything else is decoded, gated and encoded again.
+ */
 export function routeDelivery(hub: AgentHub, msg: BusMessage): void {
-  const { metrics, options } = hub;
   let uid: string;
-  let message: ServerToAgent;
   let delivery: ReturnType<typeof decodeServerToAgentDelivery>;
   try {
     delivery = decodeServerToAgentDelivery(msg.data);
     if (!isValidUid(delivery.instanceUid)) throw new Error('instance_uid is not 16 bytes');
     uid = uidToString(delivery.instanceUid);
-    message = decodeServerToAgent(delivery.serverToAgent);
   } catch (err) {
-    metrics.deliveries.inc({ outcome: 'malformed' });
-    options.logger.warn({ err }, 'malformed delivery dropped');
-    return;
+    return countMalformed(hub, err);
   }
-  const conn = hub.wsOwners.get(uid);
-  const wsEntry = conn?.agents.get(uid);
-  const entry = wsEntry ?? hub.http.peek(uid);
-  if (entry === undefined) return drop(hub, 'not_here');
-  if (delivery.tenantId !== '' && delivery.tenantId !== entry.principal.tenantId) return drop(hub, 'tenant_mismatch');
-  if (conn !== undefined && wsEntry !== undefined) {
-    const ready = prepareDelivery(message, wsEntry.uidBytes, wsEntry.session.capabilities, options.serverCapabilities);
-    if (ready === undefined) return drop(hub, 'capability_gated');
-    metrics.deliveries.inc({ outcome: conn.send(ready.message, 'push') ? 'pushed' : 'dropped' });
-    return;
-  }
-  const before = hub.mailbox.stats.evicted;
-  const outcome = hub.mailbox.put(uid, {
-    kind: delivery.kind,
-    message,
-    sizeBytes: delivery.serverToAgent.length,
-    issuedAtUnixNano: toBigInt(delivery.issuedAtUnixNano),
-  });
-  const evicted = hub.mailbox.stats.evicted - before;
-  if (evicted > 0) metrics.drops.inc({ reason: 'mailbox_evicted' }, evicted);
-  if (outcome === 'stored' || outcome === 'replaced') metrics.deliveries.inc({ outcome: 'held' });
-  else drop(hub, outcome === 'stale' ? 'stale' : 'mailbox_too_large');
-}
-
-function drop(hub: AgentHub, reason: string): void {
-  hub.metrics.deliveries.inc({ outcome: 'dropped' });
-  hub.metrics.drops.inc({ reason });
+  deliverTo(hub, uid, new Outgoing(hub, delivery.serverToAgent, delivery.kind, delivery.tenantId, toBigInt(delivery.issuedAtUnixNano)));
 }

@@ -41,6 +41,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     errors: counter(registry, 'shepherd_gateway_errors_total', 'Refused or failed requests and messages, by code.', ['code']),
     drops: counter(registry, 'shepherd_gateway_drops_total', 'Messages dropped instead of sent or kept, by reason.', ['reason']),
     deliveries: counter(registry, 'shepherd_gateway_deliveries_total', 'Deliveries received from services, by outcome.', ['outcome']),
-    protocol: counter(registry, 'shepherd_gateway_protocol_events_total', 'ReportFullState requests, uid reassignments, plain heartbeats left unpublished (heartbeat_coalesced) and connections paused while publishes are at their bound (reads_paused).', ['event']),
+    protocol: counter(registry, 'shepherd_gateway_protocol_events_total', 'ReportFullState requests, uid reassignments, plain heartbeats put in a liveness batch (heartbeat_batched) or left unpublished at the publish bound (heartbeat_deferred), liveness batches published (liveness_batch) and connections paused while publishes are at their bound (reads_paused).', ['event']),
   };
 }

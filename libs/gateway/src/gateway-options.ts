@@ -59,11 +59,12 @@ export interface GatewayOptions {
   /** Payload bytes of the publishes in flight; beyond it agents are told to retry later (default 64 MiB). */
   readonly maxInFlightPublishBytes?: number;
   /**
-   * A plain heartbeat (nothing but liveness) is published only when the agent's last published
-   * message is at least this old (default 10 000 ms; 0 publishes every message). The config
-   * service writes `last_seen_at` at most every 30 s anyway.
+   * Plain heartbeats (nothing but liveness) are published as one AgentLivenessBatch per this
+   * interval, the newest per agent, instead of one message each (default 5 000 ms). 0 publishes
+   * each as its own AgentMessageEnvelope, except at the publish bound, where it is answered and
+   * left unpublished. The config service writes `last_seen_at` at most every 30 s anyway.
    */
-  readonly heartbeatPublishIntervalMs?: number;
+  readonly livenessIntervalMs?: number;
   /** Bytes queued on one WebSocket before further sends to it are dropped (default 16 MiB). */
   readonly maxBufferedBytes?: number;
   /** Connections told to go away per drain step (default 500). */
@@ -126,7 +127,7 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     mailboxMaxBytes: int('mailboxMaxBytes', o.mailboxMaxBytes, 256 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
     maxInFlightPublishes: int('maxInFlightPublishes', o.maxInFlightPublishes, 2048, 1, 1_000_000),
     maxInFlightPublishBytes: int('maxInFlightPublishBytes', o.maxInFlightPublishBytes, 64 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
-    heartbeatPublishIntervalMs: int('heartbeatPublishIntervalMs', o.heartbeatPublishIntervalMs, 10_000, 0, 3_600_000),
+    livenessIntervalMs: int('livenessIntervalMs', o.livenessIntervalMs, 5_000, 0, 3_600_000),
     maxBufferedBytes: int('maxBufferedBytes', o.maxBufferedBytes, 16 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     drainBatchSize: int('drainBatchSize', o.drainBatchSize, 500, 1, 1_000_000),
     drainBatchIntervalMs: int('drainBatchIntervalMs', o.drainBatchIntervalMs, 100, 1, 60_000),

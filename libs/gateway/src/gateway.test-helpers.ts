@@ -5,11 +5,13 @@ import { ShepherdError } from '@shepherd/errors';
 import { createMemoryOwnership, type OwnershipStore } from '@shepherd/ownership';
 import {
   decodeAgentConnectionEvent,
+  decodeAgentLivenessBatch,
   decodeAgentMessageEnvelope,
   encodeServerToAgent,
   encodeServerToAgentDelivery,
   toLong,
   type AgentConnectionEvent,
+  type AgentLivenessBatch,
   type AgentMessageEnvelope,
   type IServerToAgent,
 } from '@shepherd/proto';
@@ -43,10 +45,16 @@ export const testAuthenticator: GatewayAuthenticator = {
 export class RecordedEvents {
   readonly messages: AgentMessageEnvelope[] = [];
   readonly connections: AgentConnectionEvent[] = [];
+  readonly liveness: AgentLivenessBatch[] = [];
 
   /** Waits until a connection event matching `pred` was published. */
   connection(pred: (e: AgentConnectionEvent) => boolean, description: string): Promise<AgentConnectionEvent> {
     return waitFor(() => this.connections.find(pred), { description });
+  }
+
+  /** Waits until `count` liveness batches were published. */
+  livenessAtLeast(count: number): Promise<AgentLivenessBatch[]> {
+    return waitFor(() => this.liveness.length >= count && this.liveness, { description: `${count} liveness batches` });
   }
 
   /** Waits until `count` message envelopes were published. */
@@ -84,6 +92,7 @@ export async function startTestGateway(overrides: TestGatewayOptions = {}): Prom
   const subs = [
     bus.subscribe(topology.subjects.agentMessage, { maxPending: 100_000 }, (m) => void events.messages.push(decodeAgentMessageEnvelope(m.data))),
     bus.subscribe(topology.subjects.agentConnection, { maxPending: 100_000 }, (m) => void events.connections.push(decodeAgentConnectionEvent(m.data))),
+    bus.subscribe(topology.subjects.agentLiveness, { maxPending: 100_000 }, (m) => void events.liveness.push(decodeAgentLivenessBatch(m.data))),
   ];
   const registry = createMetricsRegistry();
   const gateway = await startGateway({
@@ -92,8 +101,8 @@ export async function startTestGateway(overrides: TestGatewayOptions = {}): Prom
     path: '/v1/opamp',
     maxConnections: 100,
     retryAfterSeconds: 30,
-    // Every message reaches the recorded events unless a test asks for heartbeat coalescing.
-    heartbeatPublishIntervalMs: 0,
+    // Every message reaches the recorded events unless a test asks for liveness batches.
+    livenessIntervalMs: 0,
     pingIntervalMs: 60_000,
     ownershipTtlMs: 30_000,
     gatewayId: uniqueName('gw'),

@@ -10,3 +10,9 @@ export function newHolderId(kind: 'ws' | 'http'): string {
   counter += 1;
   return `${kind}-${PROCESS_PREFIX}-${counter.toString(36)}`;
 }
+
+/** A gateway-unique id for a message this gateway publishes on its own behalf, e.g. a liveness batch (its bus msgId). */
+export function newBatchId(kind: 'liveness'): string {
+  counter += 1;
+  return `${kind}-${PROCESS_PREFIX}-${counter.toString(36)}`;
+}

@@ -1,7 +1,7 @@
-import { AgentCapabilities as AC, decodeAgentToServer, encodeAgentToServer, toLong, type IAgentToServer } from '@shepherd/proto';
+import { AgentCapabilities as AC, Transport, decodeAgentToServer, encodeAgentToServer, toLong, type IAgentToServer } from '@shepherd/proto';
 import type { AgentSession } from '@shepherd/opamp-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUTH, httpPost, startTestGateway, type TestGateway } from './gateway.test-helpers.js';
+import { AUTH, TENANT, httpPost, startTestGateway, type TestGateway } from './gateway.test-helpers.js';
 import { isPlainHeartbeat } from './plain-heartbeat.js';
 import { AGENT_CAPS, describeAgent, newUid } from './ws-agent.test-helpers.js';
 
@@ -31,34 +31,54 @@ describe('isPlainHeartbeat', () => {
   });
 });
 
-describe('heartbeat coalescing in the gateway (OPAMP_HEARTBEAT_PUBLISH_INTERVAL_MS)', () => {
+describe('liveness batches in the gateway (OPAMP_LIVENESS_INTERVAL_MS)', () => {
   let tg: TestGateway;
   afterEach(async () => {
     await tg?.close();
   });
   const poll = (uid: Uint8Array, seq: bigint, extra: IAgentToServer = {}) =>
     httpPost(tg.gateway.url, encodeAgentToServer({ instanceUid: uid, sequenceNum: toLong(seq), capabilities: toLong(AGENT_CAPS), ...extra }), PROTO);
+  const seqsOf = (envelopes: readonly { agentToServer: Uint8Array }[]) => envelopes.map((env) => decodeAgentToServer(env.agentToServer).sequenceNum.toString());
 
-  it('answers every poll but publishes a plain heartbeat only once the last publish is older than the interval', async () => {
-    tg = await startTestGateway({ heartbeatPublishIntervalMs: 300 });
-    const uid = newUid();
-    expect((await poll(uid, 1n, { agentDescription: describeAgent('a') })).status).toBe(200);
-    for (const seq of [2n, 3n, 4n]) expect((await poll(uid, seq)).status).toBe(200);
-    // Anything else is published at once.
-    expect((await poll(uid, 5n, { health: { healthy: true } })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    expect((await poll(uid, 6n)).status).toBe(200);
-    const published = await tg.events.messagesAtLeast(3);
-    const seqs = published.map((env) => decodeAgentToServer(env.agentToServer).sequenceNum.toString());
-    expect(seqs).toEqual(['1', '5', '6']);
-    expect(await tg.metric('shepherd_gateway_protocol_events_total', { event: 'heartbeat_coalesced' })).toBe(3);
+  it('answers every poll, publishes a plain heartbeat only in the next batch (the newest per agent) and the rest at once', async () => {
+    tg = await startTestGateway({ livenessIntervalMs: 200 });
+    const [a, b] = [newUid(), newUid()];
+    for (const uid of [a, b]) expect((await poll(uid, 1n, { agentDescription: describeAgent('x') })).status).toBe(200);
+    for (const seq of [2n, 3n, 4n]) expect((await poll(a, seq)).status).toBe(200);
+    expect((await poll(b, 2n)).status).toBe(200);
+    // Anything else is published at once, as its own envelope.
+    expect((await poll(a, 5n, { health: { healthy: true } })).status).toBe(200);
+    expect(seqsOf(await tg.events.messagesAtLeast(3))).toEqual(['1', '1', '5']);
+    const [batch] = await tg.events.livenessAtLeast(1);
+    expect(batch!.gatewayId).toBe(tg.gateway.gatewayId);
+    const entries = new Map(batch!.agents.map((e) => [Buffer.from(e.instanceUid!).toString('hex'), e]));
+    expect(entries.size).toBe(2);
+    const ofA = entries.get(Buffer.from(a).toString('hex'))!;
+    expect(String(ofA.sequenceNum)).toBe('4');
+    expect([ofA.tenantId, ofA.transport]).toEqual([TENANT, Transport.TRANSPORT_HTTP]);
+    expect(Math.abs(Number(BigInt(String(ofA.seenAtUnixNano)) / 1_000_000n) - Date.now())).toBeLessThan(5_000);
+    expect(String(entries.get(Buffer.from(b).toString('hex'))!.sequenceNum)).toBe('2');
+    expect(await tg.metric('shepherd_gateway_protocol_events_total', { event: 'heartbeat_batched' })).toBe(4);
+    expect(tg.events.messages).toHaveLength(3);
   });
 
-  it('publishes every message with an interval of 0', async () => {
-    tg = await startTestGateway({ heartbeatPublishIntervalMs: 0 });
+  it('publishes the pending heartbeats when the gateway drains, without waiting for the interval', async () => {
+    tg = await startTestGateway({ livenessIntervalMs: 3_600_000 });
+    const uid = newUid();
+    await poll(uid, 1n, { agentDescription: describeAgent('x') });
+    await poll(uid, 2n);
+    expect(tg.events.liveness).toHaveLength(0);
+    await tg.gateway.drainAgents();
+    const [batch] = await tg.events.livenessAtLeast(1);
+    expect(batch!.agents.map((e) => String(e.sequenceNum))).toEqual(['2']);
+  });
+
+  it('publishes every message on its own with an interval of 0', async () => {
+    tg = await startTestGateway({ livenessIntervalMs: 0 });
     const uid = newUid();
     await poll(uid, 1n, { agentDescription: describeAgent('a') });
     for (const seq of [2n, 3n]) await poll(uid, seq);
-    expect(await tg.events.messagesAtLeast(3)).toHaveLength(3);
+    expect(seqsOf(await tg.events.messagesAtLeast(3))).toEqual(['1', '2', '3']);
+    expect(tg.events.liveness).toHaveLength(0);
   });
 });

@@ -6,6 +6,7 @@ import {
   ConnectionEventKind,
   DeliveryKind,
   decodeAgentConnectionEvent,
+  decodeAgentLivenessBatch,
   decodeAgentMessageEnvelope,
   decodeAgentToServer,
   toBigInt,
@@ -25,19 +26,21 @@ afterAll(async () => {
 });
 
 describe('gateway on NATS JetStream and Redis', () => {
-  it('publishes events to the stream, records ownership in Redis, delivers through NATS, and releases on close', async () => {
+  it('publishes events and liveness batches to the stream, records ownership in Redis, delivers through NATS, and releases on close', async () => {
     const bus: EventBus = await connectNatsBus({ servers: testEngines.natsUrl, name: `gateway-test-${marker}` });
     const ownership: OwnershipStore = await connectRedisOwnership({ url: testEngines.redisUrl, keyPrefix });
     const topology = createTopology({ prefix: marker });
     let tg: TestGateway | undefined;
     let consumer: BusConsumer | undefined;
     try {
-      tg = await startTestGateway({ bus, ownership, topology });
+      tg = await startTestGateway({ bus, ownership, topology, livenessIntervalMs: 100 });
       const seen: string[] = [];
       consumer = await bus.consume({ ...topology.consumers['config-service'], ackWaitMs: 5_000 }, async (msg) => {
         if (msg.subject === topology.subjects.agentConnection) {
           const e = decodeAgentConnectionEvent(msg.data);
           seen.push(`${e.kind === ConnectionEventKind.CONNECTION_EVENT_KIND_CONNECTED ? 'connected' : 'disconnected'}:${uidToString(e.instanceUid)}`);
+        } else if (msg.subject === topology.subjects.agentLiveness) {
+          for (const a of decodeAgentLivenessBatch(msg.data).agents) seen.push(`liveness:${uidToString(a.instanceUid!)}:${String(a.sequenceNum)}`);
         } else {
           const env = decodeAgentMessageEnvelope(msg.data);
           seen.push(`message:${uidToString(env.instanceUid)}:${toBigInt(decodeAgentToServer(env.agentToServer).sequenceNum)}`);
@@ -49,8 +52,9 @@ describe('gateway on NATS JetStream and Redis', () => {
       const id = uidToString(uid);
       await agent.exchange({ instanceUid: uid, agentDescription: describeAgent('real') });
       await agent.exchange({ instanceUid: uid });
+      // The plain heartbeat (message 2) travels in the gateway's liveness batch.
       await waitFor(() => seen.length >= 3, { description: 'three events on the durable consumer' });
-      expect(seen).toEqual([`connected:${id}`, `message:${id}:1`, `message:${id}:2`]);
+      expect(seen).toEqual([`connected:${id}`, `message:${id}:1`, `liveness:${id}:2`]);
 
       // A service routes a delivery the way ISSUE3 describes: owner lookup, then the owner's subject.
       const owner = await ownership.owner(id);

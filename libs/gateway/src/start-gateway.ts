@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { AgentHub } from './agent-hub.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { subscribeDeliveries } from './delivery-router.js';
+import { serveMulticasts } from './multicast-router.js';
 import { drainConnections } from './drain.js';
 import { GatewayListenError } from './errors.js';
 import { createGatewayMetrics } from './gateway-metrics.js';
@@ -54,8 +55,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const state: ListenState = { draining: false, pendingUpgrades: 0 };
   const server = createOpampServer(opts, hub, wss, state);
   const port = await listen(server, opts);
-  const subscription = subscribeDeliveries(hub);
+  const subscriptions = [subscribeDeliveries(hub), serveMulticasts(hub)];
   hub.keeper.start();
+  hub.liveness?.start(opts.livenessIntervalMs);
   const timers = [
     setInterval(() => hub.connections.forEach((c) => c.heartbeat()), opts.pingIntervalMs),
     setInterval(() => hub.http.sweep(), Math.max(10, Math.min(5_000, Math.floor(opts.httpIdleMs / 2)))),
@@ -81,7 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     httpSessionCount: () => hub.http.size,
     beginDrain,
     drainAgents,
-    close: () => (closed ??= shutdown(hub, server, wss, subscription, timers, beginDrain)),
+    close: () => (closed ??= shutdown(hub, server, wss, subscriptions, timers, beginDrain)),
   });
 }
 
@@ -91,6 +93,7 @@ async function drain(hub: AgentHub, beginDrain: () => void): Promise<void> {
   const { drainTimeoutMs, logger } = hub.options;
   const cut = await drainConnections(hub, drainTimeoutMs, (c) => c.terminate('drain deadline'));
   await Promise.all(hub.http.entries().map((e) => hub.keeper.release(e.uid, e.holderId)));
+  flushLiveness(hub);
   await hub.publisher.idle(Math.max(100, drainTimeoutMs - (Date.now() - started)));
   logger.info({ cut, ms: Date.now() - started }, 'gateway drained');
 }
@@ -99,7 +102,7 @@ async function shutdown(
   hub: AgentHub,
   server: Server,
   wss: WebSocketServer,
-  subscription: BusSubscription,
+  subscriptions: readonly BusSubscription[],
   timers: NodeJS.Timeout[],
   beginDrain: () => void,
 ): Promise<void> {
@@ -109,13 +112,20 @@ async function shutdown(
   for (const conn of [...hub.connections]) conn.terminate('gateway closed');
   await Promise.all(hub.http.entries().map((e) => hub.keeper.release(e.uid, e.holderId)));
   hub.http.clear();
-  await subscription.unsubscribe().catch((err: unknown) => hub.options.logger.warn({ err }, 'delivery unsubscribe failed'));
+  await Promise.all(subscriptions.map((s) => s.unsubscribe().catch((err: unknown) => hub.options.logger.warn({ err }, 'delivery unsubscribe failed'))));
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
   });
   wss.close();
+  flushLiveness(hub);
   await hub.publisher.idle(2_000);
+}
+
+/** The heartbeats still pending go out with the gateway's last publishes. */
+function flushLiveness(hub: AgentHub): void {
+  hub.liveness?.stop();
+  hub.liveness?.flush();
 }
 
 /** The node:http server: plain-HTTP polls on 'request', WebSocket upgrades on 'upgrade'; a failure is logged and answered 500. */

@@ -30,7 +30,10 @@ const MAX_HELD_FRAMES = 8;
 export class WsAgentConnection implements AgentConnection {
   readonly id = newHolderId('ws');
   readonly agents = new Map<string, AgentEntry>();
+  /** False while a ping is unanswered. */
   #alive = true;
+  /** A frame arrived since the last liveness period: the peer is alive without a ping. */
+  #heard = false;
   #closing = false;
   /** Frames received while the gateway's publishes were at their bound; the socket is paused meanwhile. */
   #held: Array<{ readonly data: RawData; readonly isBinary: boolean }> = [];
@@ -56,15 +59,19 @@ export class WsAgentConnection implements AgentConnection {
   }
 
   send(message: IServerToAgent, type: 'reply' | 'push' | 'error'): boolean {
-    const { metrics, options } = this.hub;
     let payload: Uint8Array;
     try {
       payload = encodeServerToAgent(message);
     } catch (err) {
-      metrics.errors.inc({ code: 'encode_failed' });
-      options.logger.error({ err, connection: this.id }, 'could not encode a ServerToAgent');
+      this.hub.metrics.errors.inc({ code: 'encode_failed' });
+      this.hub.options.logger.error({ err, connection: this.id }, 'could not encode a ServerToAgent');
       return false;
     }
+    return this.sendEncoded(payload, type);
+  }
+
+  sendEncoded(payload: Uint8Array, type: 'reply' | 'push' | 'error'): boolean {
+    const { metrics, options } = this.hub;
     const reason =
       payload.length + 1 > options.maxMessageBytes
         ? 'outgoing_too_large'
@@ -97,10 +104,19 @@ export class WsAgentConnection implements AgentConnection {
     this.hub.connectionClosed(this, reason);
   }
 
-  /** One ping period: terminates a peer that did not answer the previous ping, else pings again. */
+  /**
+   * One liveness period: a connection that sent anything during it needs no ping (an agent's
+   * heartbeats prove it alive, and a ping would cost a write and a read per agent per period);
+   * a silent one is pinged, and terminated when it did not answer the previous ping.
+   */
   heartbeat(): void {
     // A paused socket reads no pongs either; it is not dead for that.
     if (this.#held.length > 0) return;
+    if (this.#heard) {
+      this.#heard = false;
+      this.#alive = true;
+      return;
+    }
     if (!this.#alive) {
       this.hub.metrics.drops.inc({ reason: 'missed_pong' });
       this.terminate('missed pong');
@@ -153,7 +169,7 @@ export class WsAgentConnection implements AgentConnection {
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    this.#alive = true;
+    this.#heard = true;
     const { metrics } = this.hub;
     if (this.#closing) {
       // The agents were told to go away; what they still send before the Close frame is not served.

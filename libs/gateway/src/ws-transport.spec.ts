@@ -308,6 +308,26 @@ describe('WebSocket transport', () => {
     expect(await tg.metric('shepherd_gateway_drops_total', { reason: 'missed_pong' })).toBeGreaterThanOrEqual(1);
   });
 
+  it('pings only connections that stayed silent for a whole period', async () => {
+    tg = await startTestGateway({ pingIntervalMs: 100 });
+    const chatty = await connect(undefined, { autoPong: false });
+    const silent = await connect();
+    let pingsToChatty = 0;
+    let pingsToSilent = 0;
+    chatty.socket.on('ping', () => (pingsToChatty += 1));
+    silent.socket.on('ping', () => (pingsToSilent += 1));
+    const uid = newUid();
+    await chatty.exchange({ instanceUid: uid, agentDescription: describeAgent('chatty') });
+    // Six periods in which the chatty agent sends a heartbeat every 40 ms and never answers a ping.
+    for (let i = 0; i < 15; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await chatty.exchange({ instanceUid: uid });
+    }
+    expect(pingsToChatty).toBe(0);
+    expect(pingsToSilent).toBeGreaterThanOrEqual(4);
+    expect(chatty.socket.readyState).toBe(chatty.socket.OPEN);
+  });
+
   it('answers 404 off the OpAMP path and 426 to a plain GET', async () => {
     // wire-facts §7.1, §7.4
     tg = await startTestGateway();

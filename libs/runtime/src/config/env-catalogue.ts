@@ -236,18 +236,19 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'gateway',
   },
-  OPAMP_HEARTBEAT_PUBLISH_INTERVAL_MS: {
+  OPAMP_LIVENESS_INTERVAL_MS: {
     schema: integer(0, 3_600_000),
-    default: '10000',
+    default: '5000',
     description:
-      "A heartbeat that carries nothing but liveness is published to the bus only when the agent's last published message is at least this old; 0 publishes every message. Agents that poll often then cost no bus write per poll.",
+      'Heartbeats that carry nothing but liveness are published as one batch per gateway per interval (the newest per agent, at most 4 096 agents a message) instead of one bus message each; everything else an agent sends is published at once. 0 publishes every message on its own.',
     secret: false,
     group: 'gateway',
   },
   OPAMP_PING_INTERVAL_MS: {
     schema: integer(1000, 3_600_000),
     default: '30000',
-    description: 'WebSocket ping period; a peer that misses one pong is disconnected.',
+    description:
+      'WebSocket liveness period: a connection that sent nothing for a whole period is pinged, and one that then misses the pong for another period is disconnected (so a dead peer goes within three periods).',
     secret: false,
     group: 'gateway',
   },
