@@ -4,6 +4,7 @@ import {
   decodeAgentMessageEnvelope,
   decodeAgentToServer,
   encodeAgentConnectionEvent,
+  encodeAgentLivenessBatch,
   encodeAgentMessageEnvelope,
   encodeAgentToServer,
   type IAgentToServer,
@@ -87,6 +88,29 @@ export function connectionEventBytes(
     kind,
     atUnixNano: toLong(BigInt(fields.atMs) * 1_000_000n),
     reason: kind === ConnectionEventKind.CONNECTION_EVENT_KIND_CONNECTED ? 'connected' : 'socket closed',
+  });
+}
+
+/** One entry of {@link livenessBatchBytes}. */
+export interface LivenessEntry {
+  readonly uid: Uint8Array;
+  readonly seq: number;
+  readonly atMs: number;
+  readonly tenantId?: string;
+}
+
+/** Encoded AgentLivenessBatch of `gatewayId`. */
+export function livenessBatchBytes(gatewayId: string, entries: readonly LivenessEntry[]): Uint8Array {
+  return encodeAgentLivenessBatch({
+    gatewayId,
+    agents: entries.map((e) => ({
+      instanceUid: e.uid,
+      sequenceNum: toLong(BigInt(e.seq)),
+      seenAtUnixNano: toLong(BigInt(e.atMs) * 1_000_000n),
+      tenantId: e.tenantId ?? 'default',
+      transport: Transport.TRANSPORT_WEBSOCKET,
+      connectionId: 'c1',
+    })),
   });
 }
 

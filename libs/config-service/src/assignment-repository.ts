@@ -223,6 +223,25 @@ export async function resolveTarget(
   return rows[0]?.hash ?? undefined;
 }
 
+/**
+ * The config hash of assignment `assignmentId` when it is active and no other active assignment
+ * of `tenantId` ranks above it in the resolution order (urgent, agent pin, priority, newest,
+ * latest inserted): then it is the target of every agent its selector matches, without resolving
+ * each agent. `undefined` otherwise (superseded, deactivated, or outranked somewhere).
+ */
+export async function uncontestedAssignmentHash(db: SqlExecutor, tenantId: string, assignmentId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ config_hash: string }>(
+    `SELECT a.config_hash FROM config_assignments a
+      WHERE a.id = $2::uuid AND a.tenant_id = $1 AND a.active
+        AND NOT EXISTS (SELECT 1 FROM config_assignments c
+                         WHERE c.tenant_id = a.tenant_id AND c.active AND c.id <> a.id
+                           AND (c.urgent, c.instance_uid IS NOT NULL, c.priority, c.created_at, c.seq)
+                             > (a.urgent, a.instance_uid IS NOT NULL, a.priority, a.created_at, a.seq))`,
+    [tenantId, assignmentId],
+  );
+  return rows[0]?.config_hash;
+}
+
 /** How many agents of `tenantId` (online or not) the selector matches. */
 export async function countMatchingAgents(db: SqlExecutor, tenantId: string, selector: LabelSelector): Promise<number> {
   const { rows } = await db.query<{ n: number }>(

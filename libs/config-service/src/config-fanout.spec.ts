@@ -114,4 +114,51 @@ describe.each(ENGINES)('config fan-out on %s', (engine) => {
     expect(offers.map((seen) => uidToString(seen.delivery.instanceUid))).toEqual([pinned]);
     expect(Buffer.from(offers[0]?.serverToAgent.remoteConfig?.configHash ?? []).toString('hex')).toBe(first.configHash);
   });
+
+  it("offers each agent its resolved target, reading it per agent only while another assignment outranks the change's", async () => {
+    const web = await agent({ env: 'prod', tier: 'web' });
+    const others = [await agent({ env: 'prod', tier: 'db' }), await agent({ env: 'prod' })];
+    const body = (text: string) => [{ name: 'collector.yaml', contentType: 'text/yaml', body: `receivers:\n  ${text}: {}\n` }];
+    const offeredHashes = async () =>
+      Object.fromEntries(
+        (await h.takeDeliveries())
+          .filter((seen) => seen.delivery.kind === DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG)
+          .map((seen) => [uidToString(seen.delivery.instanceUid), Buffer.from(seen.serverToAgent.remoteConfig!.configHash!).toString('hex')]),
+      );
+    const fanoutOf = (assignmentId: string) => h.logs.find((line) => line.msg === 'config change reconciled' && line.obj['assignmentId'] === assignmentId)?.obj;
+    const resolved = async (uid: string) => (await h.admin.resolve('default', uid)).configHash;
+
+    const high = await h.createConfig({ selector: parseSelector('tier=web'), priority: 10, files: body('high') });
+    expect(fanoutOf(high.assignmentId)).toMatchObject({ uncontested: true, offered: 1 });
+    expect(await offeredHashes()).toEqual({ [web]: high.configHash });
+
+    // Outranked by the tier=web assignment for one of its agents: each target is resolved.
+    const low = await h.createConfig({ selector: parseSelector('env=prod'), files: body('low') });
+    expect(fanoutOf(low.assignmentId)).toMatchObject({ uncontested: false, agents: 3, offered: 2 });
+    expect(await offeredHashes()).toEqual(Object.fromEntries(others.map((uid) => [uid, low.configHash])));
+    for (const uid of others) expect(await resolved(uid)).toBe(low.configHash);
+    expect(await resolved(web)).toBe(high.configHash);
+
+    const top = await h.createConfig({ selector: parseSelector('env=prod'), priority: 20, files: body('top') });
+    expect(fanoutOf(top.assignmentId)).toMatchObject({ uncontested: true, agents: 3, offered: 3 });
+    expect(await offeredHashes()).toEqual(Object.fromEntries([web, ...others].map((uid) => [uid, top.configHash])));
+    for (const uid of [web, ...others]) expect(await resolved(uid)).toBe(top.configHash);
+  });
+
+  it('records only the offers its gateway confirmed, so an agent the multicast missed gets the offer on its next report', async () => {
+    const reached = await agent({ env: 'prod' });
+    const missed = await agent({ env: 'prod' });
+    h.unreachable.add(missed);
+    const result = await h.createConfig({ selector: parseSelector('env=prod') });
+    expect(await offeredUids()).toEqual([reached]);
+    const summary = h.logs.find((line) => line.msg === 'config change reconciled' && line.obj['assignmentId'] === result.assignmentId);
+    expect(summary?.obj).toMatchObject({ agents: 2, offered: 1 });
+    const offered = async (uid: string) => (await db.store.query<{ offered_hash: string | null }>('SELECT offered_hash FROM agent_config_state WHERE instance_uid = $1', [uid])).rows[0]?.offered_hash ?? null;
+    expect(await offered(reached)).toBe(result.configHash);
+    expect(await offered(missed)).toBeNull();
+    // Its next heartbeat offers it at once, not after the resend window.
+    h.unreachable.delete(missed);
+    await h.report({ instanceUid: Buffer.from(missed.replaceAll('-', ''), 'hex'), sequenceNum: seq(2), capabilities: FULL_CAPABILITIES });
+    expect(await offeredUids()).toEqual([missed]);
+  });
 });

@@ -25,10 +25,11 @@ function holdingFanoutReads(inner: SqlStore) {
 describe.each(ENGINES)('config service: a fan-out goes before agent events on %s', (engine) => {
   const db: TestDatabase = useTestDatabase(engine);
 
-  /** Starts a fan-out that stays blocked in its first read, then publishes a new agent's first report. */
-  async function reportDuringFanout(h: ReturnType<typeof useServiceHarness>, hold: ReturnType<typeof holdingFanoutReads>) {
+  /** Starts a fan-out that stays blocked in its first read, runs `before`, then publishes a new agent's first report. */
+  async function reportDuringFanout(h: ReturnType<typeof useServiceHarness>, hold: ReturnType<typeof holdingFanoutReads>, before: () => Promise<void> = async () => undefined) {
     await h.admin.createConfig({ tenantId: 'default', author: 'tester', files: DEFAULT_FILES, selector: parseSelector('env=test') });
     await waitFor(() => hold.blocked() > 0, { description: 'the fan-out to start reading' });
+    await before();
     const agent = newAgent();
     const message = { instanceUid: agent.bytes, sequenceNum: seq(1), capabilities: FULL_CAPABILITIES, agentDescription: description({ env: 'x' }) };
     await h.bus.publish(h.topology.subjects.agentMessage, envelopeBytes(message, { receivedAtMs: h.clock, gatewayId: h.gatewayId }));
@@ -36,27 +37,34 @@ describe.each(ENGINES)('config service: a fan-out goes before agent events on %s
     return { stored };
   }
 
-  describe('within the wait bound', () => {
+  describe('with one event at a time during a fan-out', () => {
     let hold: ReturnType<typeof holdingFanoutReads>;
-    const h = useServiceHarness(db, { store: () => (hold = holdingFanoutReads(db.store)).store, fanoutPriorityMaxWaitMs: 20_000 });
+    let heldAgent = '';
+    let releaseAgent: () => void = () => undefined;
+    let agentHeld = false;
+    // The fan-out's listing is held, and so is the inventory write of `heldAgent`.
+    const store = () =>
+      interceptingStore((hold = holdingFanoutReads(db.store)).store, async (sql, params, next) => {
+        if (heldAgent !== '' && /^\s*INSERT INTO agents/.test(sql) && JSON.stringify(params).includes(heldAgent)) {
+          agentHeld = true;
+          await new Promise<void>((resolve) => (releaseAgent = resolve));
+        }
+        return next();
+      });
+    const h = useServiceHarness(db, { store, fanoutEventConcurrency: 1 });
 
-    it('handles the report only once the fan-out finished', async () => {
-      const { stored } = await reportDuringFanout(h, hold);
-      // The fan-out stays blocked: the report could only be handled by skipping the priority.
+    it('handles one event at a time while the fan-out runs: a second waits for the first', async () => {
+      const first = newAgent();
+      heldAgent = first.uid;
+      const { stored: secondStored } = await reportDuringFanout(h, hold, async () => {
+        const message = { instanceUid: first.bytes, sequenceNum: seq(1), capabilities: FULL_CAPABILITIES, agentDescription: description({ env: 'x' }) };
+        await h.bus.publish(h.topology.subjects.agentMessage, envelopeBytes(message, { receivedAtMs: h.clock, gatewayId: h.gatewayId }));
+        await waitFor(() => agentHeld, { description: 'the first report to take the one place' });
+      });
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(await stored()).toBe(false);
-      hold.release();
-      await waitFor(stored, { description: 'the report to be handled after the fan-out' });
-    });
-  });
-
-  describe('past the wait bound', () => {
-    let hold: ReturnType<typeof holdingFanoutReads>;
-    const h = useServiceHarness(db, { store: () => (hold = holdingFanoutReads(db.store)).store, fanoutPriorityMaxWaitMs: 200 });
-
-    it('handles the report after maxWaitMs even while the fan-out still runs', async () => {
-      const { stored } = await reportDuringFanout(h, hold);
-      await waitFor(stored, { description: 'the report to be handled despite the running fan-out' });
+      expect(await secondStored()).toBe(false);
+      releaseAgent();
+      await waitFor(secondStored, { description: 'the second report, once the first is done' });
       expect(h.logs.some((line) => line.msg === 'config change reconciled')).toBe(false);
       hold.release();
     });

@@ -1,22 +1,14 @@
 import { type BusConsumer, type BusMessage, type EventBus, type Topology, ensureTopology } from '@shepherd/bus';
 import type { OwnershipStore } from '@shepherd/ownership';
-import {
-  ConnectionEventKind,
-  decodeAgentConnectionEvent,
-  decodeAgentMessageEnvelope,
-  decodeAgentToServer,
-  toBigInt,
-  uidToString,
-} from '@shepherd/proto';
 import type { Registry } from '@shepherd/runtime';
 import type { SqlStore } from '@shepherd/store';
+import { agentEventHandler } from './agent-event-handler.js';
 import { decodeConfigChangedEvent } from './config-changed-event.js';
 import { createConfigVersionCache } from './config-versions.js';
 import { ConfigServiceOptionsError } from './errors.js';
 import { fanOut } from './fanout.js';
 import { FanoutPriority } from './fanout-priority.js';
-import { createInventoryRepository, type InventoryRepository } from './inventory-repository.js';
-import { KeyedSerializer } from './keyed-serializer.js';
+import { createInventoryRepository } from './inventory-repository.js';
 import { createLivenessWriter } from './liveness-writer.js';
 import type { SigningKey } from '@shepherd/config-signing';
 import { ReconcileMemo } from './reconcile-memo.js';
@@ -55,10 +47,10 @@ export interface ConfigServiceOptions {
    */
   readonly healIntervalMs?: number;
   /**
-   * While a config change fans out, an agent event waits at most this long before it is handled,
-   * so the offers go out first (default 10 000; 0 never waits; below the 30 s ack wait).
+   * While a config change fans out, at most this many agent events are handled at once, so the
+   * offers go out first (default 16, 1..1024).
    */
-  readonly fanoutPriorityMaxWaitMs?: number;
+  readonly fanoutEventConcurrency?: number;
   /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
   readonly now?: () => number;
   /** Signs every offered config (docs/config-signing.md); unsigned when absent. */
@@ -120,7 +112,7 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
     signingKey: options.signingKey,
     memo: new ReconcileMemo({ maxEntries: options.inventoryCacheSize ?? 200_000, maxAgeMs: settings.healIntervalMs, now }),
   });
-  const priority = new FanoutPriority(settings.fanoutPriorityMaxWaitMs);
+  const priority = new FanoutPriority(settings.fanoutEventConcurrency);
   const handle = agentEventHandler({ topology, logger, metrics, inventory, reconciler, now, priority });
   const consumers: BusConsumer[] = [];
   try {
@@ -140,57 +132,6 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
       return stopping;
     },
   });
-}
-
-interface HandlerDeps {
-  readonly topology: Topology;
-  readonly logger: ServiceLogger;
-  readonly metrics: ServiceMetrics;
-  readonly inventory: InventoryRepository;
-  readonly reconciler: Reconciler;
-  readonly now: () => number;
-  readonly priority: FanoutPriority;
-}
-
-function agentEventHandler(deps: HandlerDeps): (msg: BusMessage) => Promise<void> {
-  const { topology, logger, metrics, inventory, reconciler } = deps;
-  const serializer = new KeyedSerializer();
-  const malformed = (msg: BusMessage, kind: 'agent-message' | 'connection-event', err: unknown): void => {
-    metrics.malformed(kind);
-    const fields = { ...errorFields(err), subject: msg.subject, streamSequence: msg.streamSequence };
-    logger.warn(fields, `malformed ${kind} acked without processing`);
-  };
-  return async (msg: BusMessage): Promise<void> => {
-    await deps.priority.yield();
-    if (msg.subject === topology.subjects.agentMessage) {
-      let decoded;
-      try {
-        const envelope = decodeAgentMessageEnvelope(msg.data);
-        decoded = { envelope, uid: uidToString(envelope.instanceUid), message: decodeAgentToServer(envelope.agentToServer) };
-      } catch (err) {
-        return malformed(msg, 'agent-message', err);
-      }
-      const { envelope, uid, message } = decoded;
-      await serializer.run(uid, async () => {
-        await reconciler.onMessage(await inventory.recordMessage(envelope, message), message);
-      });
-    } else if (msg.subject === topology.subjects.agentConnection) {
-      let decoded;
-      try {
-        const event = decodeAgentConnectionEvent(msg.data);
-        decoded = { event, uid: uidToString(event.instanceUid) };
-      } catch (err) {
-        return malformed(msg, 'connection-event', err);
-      }
-      const { event, uid } = decoded;
-      await serializer.run(uid, async () => {
-        const agent = await inventory.recordConnection(event);
-        if (agent === undefined || event.kind !== ConnectionEventKind.CONNECTION_EVENT_KIND_CONNECTED) return;
-        const ns = event.atUnixNano ? toBigInt(event.atUnixNano) : 0n;
-        await reconciler.onConnected(agent, new Date(ns > 0n ? Number(ns / 1_000_000n) : deps.now()));
-      });
-    }
-  };
 }
 
 function configEventHandler(deps: {
@@ -230,7 +171,7 @@ interface Settings {
   readonly maxInFlight: number;
   readonly lastSeenIntervalMs: number;
   readonly healIntervalMs: number;
-  readonly fanoutPriorityMaxWaitMs: number;
+  readonly fanoutEventConcurrency: number;
 }
 
 function validate(options: ConfigServiceOptions): Settings {
@@ -249,6 +190,6 @@ function validate(options: ConfigServiceOptions): Settings {
     maxInFlight: int('maxInFlight', options.maxInFlight ?? 64, 1, 1024),
     lastSeenIntervalMs: int('lastSeenIntervalMs', options.lastSeenIntervalMs ?? 30_000, 0, 86_400_000),
     healIntervalMs: int('healIntervalMs', options.healIntervalMs ?? 300_000, 0, 86_400_000),
-    fanoutPriorityMaxWaitMs: int('fanoutPriorityMaxWaitMs', options.fanoutPriorityMaxWaitMs ?? 10_000, 0, 20_000),
+    fanoutEventConcurrency: int('fanoutEventConcurrency', options.fanoutEventConcurrency ?? 16, 1, 1024),
   });
 }

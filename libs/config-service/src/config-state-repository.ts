@@ -48,15 +48,21 @@ interface ViewRow extends Record<string, unknown> {
   full_state_requested_at: Date | null;
 }
 
-const VIEW_SELECT = `
+/** The view columns over `agents a`, with the target hash given by the SQL expression `target`. */
+function viewSelect(target: string): string {
+  return `
   SELECT a.instance_uid, a.tenant_id, a.capabilities, a.connected, a.described, a.gateway_id,
          t.hash AS target_hash, f.status AS target_status,
          s.reported_hash, s.status AS reported_status, s.error_message AS reported_error,
          s.offered_hash, s.offered_at, s.full_state_requested_at
     FROM agents a
     LEFT JOIN agent_config_state s ON s.instance_uid = a.instance_uid
-    LEFT JOIN LATERAL (SELECT ${targetHashSql('a.tenant_id', 'a.labels', 'a.instance_uid')} AS hash) t ON true
+    LEFT JOIN LATERAL (SELECT ${target} AS hash) t ON true
     LEFT JOIN agent_config_status f ON f.instance_uid = a.instance_uid AND f.config_hash = t.hash`;
+}
+
+/** Views with each agent's target resolved from the active assignments (three index lookups per agent). */
+const VIEW_SELECT = viewSelect(targetHashSql('a.tenant_id', 'a.labels', 'a.instance_uid'));
 
 /** The agents a config change may affect: those a selector matches, or one pinned agent. */
 export type FanoutTarget = { readonly selector: LabelSelector } | { readonly instanceUid: string };
@@ -83,20 +89,29 @@ export async function listOnlineUids(
     );
     return rows.map((row) => row.instance_uid);
   }
+  // Without expressions the selector is its matchLabels containment: calling selector_matches on
+  // every row as well cost a 100 000-agent fan-out about 80 ms per page of 5 000 instead of 5 ms.
+  const expressions = target.selector.matchExpressions.length > 0;
   const { rows } = await db.query<{ instance_uid: string }>(
     `SELECT instance_uid FROM agents
-      WHERE tenant_id = $1 AND connected AND labels @> $2::jsonb AND selector_matches(labels, $5::jsonb)
+      WHERE tenant_id = $1 AND connected AND labels @> $2::jsonb ${expressions ? 'AND selector_matches(labels, $5::jsonb)' : ''}
         AND ($3::uuid IS NULL OR instance_uid > $3::uuid)
       ORDER BY instance_uid LIMIT $4`,
-    [tenantId, target.selector.matchLabels, afterUid, limit, selectorJson(target.selector)],
+    [tenantId, target.selector.matchLabels, afterUid, limit, ...(expressions ? [selectorJson(target.selector)] : [])],
   );
   return rows.map((row) => row.instance_uid);
 }
 
-/** The reconcile views of `instanceUids` (those with an inventory row), in uid order. */
-export async function loadViews(db: SqlExecutor, instanceUids: readonly string[]): Promise<ReconcileView[]> {
+/**
+ * The reconcile views of `instanceUids` (those with an inventory row), in uid order. Each
+ * agent's target is resolved from the active assignments, unless `targetHash` is given: the
+ * caller knows the target of every one of them (see `uncontestedAssignmentHash`), which spares
+ * the per-agent resolution, most of the read's cost.
+ */
+export async function loadViews(db: SqlExecutor, instanceUids: readonly string[], targetHash?: string): Promise<ReconcileView[]> {
   if (instanceUids.length === 0) return [];
-  const { rows } = await db.query<ViewRow>(`${VIEW_SELECT} WHERE a.instance_uid = ANY($1::uuid[]) ORDER BY a.instance_uid`, [instanceUids]);
+  const [select, params] = targetHash === undefined ? [VIEW_SELECT, [instanceUids]] : [viewSelect('$2::text'), [instanceUids, targetHash]];
+  const { rows } = await db.query<ViewRow>(`${select} WHERE a.instance_uid = ANY($1::uuid[]) ORDER BY a.instance_uid`, params);
   return rows.map(toView);
 }
 

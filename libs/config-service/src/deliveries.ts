@@ -3,6 +3,7 @@ import {
   DeliveryKind,
   encodeServerToAgent,
   encodeServerToAgentDelivery,
+  encodeServerToAgentMulticast,
   type IServerToAgent,
   ServerToAgentFlags,
   toLong,
@@ -40,6 +41,33 @@ export interface RemoteConfigOffer {
  * raw bytes (§7.47), the config map with every file under its name (§7.52).
  */
 export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
+  return wrap(offer.instanceUid, offer.version.tenantId, offerBody(offer), DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG, offer.issuedAtMs, offerCorrelation(offer));
+}
+
+/** The same offer to several agents of one gateway: {@link RemoteConfigOffer} with their uids. */
+export interface RemoteConfigMulticast extends Omit<RemoteConfigOffer, 'instanceUid'> {
+  /** Canonical uuid text of each agent. */
+  readonly instanceUids: readonly string[];
+}
+
+/**
+ * The encoded ServerToAgentMulticast (kind REMOTE_CONFIG) of one offer to several agents: the
+ * ServerToAgent of {@link remoteConfigDelivery} without instance_uid, encoded once, which the
+ * gateway stamps with each agent's uid.
+ */
+export function remoteConfigMulticast(offer: RemoteConfigMulticast): Uint8Array {
+  return encodeServerToAgentMulticast({
+    instanceUids: offer.instanceUids.map(uidFromString),
+    serverToAgent: encodeServerToAgent(offerBody(offer)),
+    kind: DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG,
+    issuedAtUnixNano: toLong(BigInt(Math.trunc(offer.issuedAtMs)) * 1_000_000n),
+    correlationId: offerCorrelation(offer),
+    tenantId: offer.version.tenantId,
+  });
+}
+
+/** The offer's ServerToAgent fields but instance_uid: the hash always as its 32 raw bytes (§7.47), the files when included (§7.52). */
+function offerBody(offer: Omit<RemoteConfigOffer, 'instanceUid'>): IServerToAgent {
   const configMap: Record<string, { body: Uint8Array; contentType: string }> = Object.fromEntries(
     offer.version.files.map((file) => [file.name, { body: file.body, contentType: file.contentType }]),
   );
@@ -50,9 +78,12 @@ export function remoteConfigDelivery(offer: RemoteConfigOffer): Uint8Array {
     configHash: hashToBytes(offer.version.hash),
     ...(offer.includeConfig ? { config: { configMap } } : {}),
   };
-  const correlationId = `config:${offer.version.hash}`;
   const flags = offer.reportFullState === true ? { flags: toMask(ServerToAgentFlags.ServerToAgentFlags_ReportFullState) } : {};
-  return wrap(offer.instanceUid, offer.version.tenantId, { remoteConfig, ...flags }, DeliveryKind.DELIVERY_KIND_REMOTE_CONFIG, offer.issuedAtMs, correlationId);
+  return { remoteConfig, ...flags };
+}
+
+function offerCorrelation(offer: Omit<RemoteConfigOffer, 'instanceUid'>): string {
+  return `config:${offer.version.hash}`;
 }
 
 /** The encoded ServerToAgentDelivery (kind FLAGS) asking the agent for a full status report (§7.31). */

@@ -21,6 +21,7 @@ import {
 import { attributesToLabels } from './agent-attributes.js';
 import { effectiveConfigRecord, remoteConfigStatusRecord, summarizeHealth } from './agent-reports.js';
 import { ConfigServiceOptionsError } from './errors.js';
+import type { LivenessSeen } from './liveness-batch.js';
 import type { LivenessWriter } from './liveness-writer.js';
 import { LruCache } from './lru-cache.js';
 import { stableDigest } from './stable-digest.js';
@@ -61,6 +62,14 @@ export interface InventoryRepository {
    * is ignored for an unknown agent. Returns the agent's state, `undefined` when it has no row.
    */
   recordConnection(event: AgentConnectionEvent): Promise<AgentSnapshot | undefined>;
+  /**
+   * Records a plain heartbeat from a gateway's liveness batch: `last_seen_at` and `sequence_num`
+   * at most once per interval (queued on the liveness writer, if any; `last_seen_at` never moves
+   * back there). Never changes the connection state: the batch may be handled before or after
+   * the agent's connection events. Returns the agent's state, `undefined` for an unknown agent
+   * (its first message, published on its own, creates it).
+   */
+  recordLiveness(seen: LivenessSeen): Promise<AgentSnapshot | undefined>;
 }
 
 /**
@@ -149,6 +158,21 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
       if (record.gatewayId !== null && record.gatewayId !== event.gatewayId) return snapshotOf(record);
       const next = { ...record, connected: false };
       return snapshotOf(await write(record, next, connectionChanges(record, next), exists, at));
+    },
+
+    async recordLiveness(seen: LivenessSeen): Promise<AgentSnapshot | undefined> {
+      const { record, exists } = await current(seen.instanceUid, seen.tenantId);
+      if (!exists) return undefined;
+      const at = seen.at.getTime();
+      if (at - record.lastSeenWrittenAt < lastSeenIntervalMs) return snapshotOf(record);
+      const written: AgentRecord = { ...record, lastSeenWrittenAt: at };
+      const sequenceNum = int8OrNull(seen.sequenceNum);
+      if (options.liveness !== undefined) {
+        options.liveness.enqueue({ instanceUid: seen.instanceUid, at: seen.at, sequenceNum });
+        cache.set(seen.instanceUid, written);
+        return snapshotOf(written);
+      }
+      return snapshotOf(await write(record, written, { last_seen_at: seen.at, sequence_num: sequenceNum }, exists, seen.at));
     },
   });
 }

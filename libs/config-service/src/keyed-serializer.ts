@@ -1,7 +1,8 @@
 /**
  * Runs tasks with the same key one after another, in the order `run` was called, while tasks of
  * different keys run concurrently. It holds an entry only while a key has work queued or
- * running, so its size is bounded by the caller's concurrency (the consumer's maxInFlight).
+ * running, so its size is bounded by the caller's concurrency (the consumer's maxInFlight events,
+ * a liveness batch counting for its agents).
  */
 export class KeyedSerializer {
   readonly #tails = new Map<string, Promise<void>>();

@@ -15,17 +15,18 @@ import {
   recordOffers,
   recordRemoteConfigStatuses,
 } from './config-state-repository.js';
-import type { ConfigVersion, ConfigVersionCache } from './config-versions.js';
-import { signConfig, type SignatureEntry, type SigningKey } from '@shepherd/config-signing';
-import { remoteConfigDelivery, reportFullStateDelivery } from './deliveries.js';
+import type { ConfigVersionCache } from './config-versions.js';
+import type { SigningKey } from '@shepherd/config-signing';
+import { reportFullStateDelivery } from './deliveries.js';
+import { createOfferSender, type OfferOutcome } from './offer-sender.js';
 import { type OfferDecision, decideOffer } from './offer-decision.js';
 import { ReconcileMemo } from './reconcile-memo.js';
-import { type ServiceLogger, errorFields } from './service-logger.js';
+import type { ServiceLogger } from './service-logger.js';
 import { NO_METRICS, type ServiceMetrics } from './service-metrics.js';
 import { StatementBatch } from './statement-batch.js';
 
 /** What reconciling one agent did. */
-export type ReconcileOutcome = Exclude<OfferDecision, 'offer'> | 'offered' | 'no-owner' | 'send-failed' | 'full-state-requested';
+export type ReconcileOutcome = Exclude<OfferDecision, 'offer'> | OfferOutcome | 'full-state-requested';
 
 /** Dependencies of {@link createReconciler}. */
 export interface ReconcilerOptions {
@@ -59,6 +60,8 @@ export interface Reconciler {
    * §7.31), then offers the target config when {@link decideOffer} says so.
    */
   onMessage(agent: AgentSnapshot, message: AgentToServer): Promise<ReconcileOutcome>;
+  /** After a plain heartbeat of a connected agent (from a liveness batch): offers what it lacks, like {@link onMessage}. */
+  onLiveness(agent: AgentSnapshot): Promise<ReconcileOutcome>;
   /** After a CONNECTED event at `at`: forgets offers made before it, then reconciles the agent. */
   onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome>;
   /**
@@ -78,7 +81,7 @@ export interface Reconciler {
 export function createReconciler(options: ReconcilerOptions): Reconciler {
   const { store, ownership, logger, now } = options;
   const metrics = options.metrics ?? NO_METRICS;
-  const deliver = createDeliverer(options);
+  const deliver = createOfferSender(options);
   const memo = options.memo ?? new ReconcileMemo({ maxEntries: 1, maxAgeMs: 0, now });
   const statements = createReconcileStatements(store);
 
@@ -97,17 +100,26 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return view;
   }
 
-  async function reconcileOne(agent: AgentSnapshot): Promise<ReconcileOutcome> {
+  /** After any report of `agent`: offers its target when it lacks it (decided from the memo while valid). */
+  async function reconcileReport(agent: AgentSnapshot): Promise<ReconcileOutcome> {
+    if (!agent.connected) return count('offline');
+    const accepts = hasCapability(agent.capabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig);
+    // A heartbeat of an agent that takes no remote config and is fully described needs no read at all.
+    if (!accepts && agent.described) return count('not-accepting');
     return reconcileView(await viewOf(agent));
   }
 
   async function reconcileView(view: ReconcileView | undefined): Promise<ReconcileOutcome> {
     if (view === undefined) return count('offline');
     if (view.connected && !view.described) return count(await requestFullState(view));
-    const [outcome] = await reconcileViews([view], async (uids) => {
-      const owner = await ownership.owner(uids[0] as string);
-      return new Map(owner === undefined ? [] : [[owner.uid, owner]]);
-    });
+    const [outcome] = await reconcileViews(
+      [view],
+      async (uids) => {
+        const owner = await ownership.owner(uids[0] as string);
+        return new Map(owner === undefined ? [] : [[owner.uid, owner]]);
+      },
+      'single',
+    );
     return outcome as ReconcileOutcome;
   }
 
@@ -122,21 +134,25 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
     return 'full-state-requested';
   }
 
+  /**
+   * Decides for each view, sends the offers (one delivery per agent, or for a fan-out batch one
+   * multicast per gateway, confirmed by its receipt) and records the offers that were sent.
+   */
   async function reconcileViews(
     views: readonly ReconcileView[],
     ownersOf: (uids: string[]) => Promise<Map<string, Claim>>,
+    sending: 'single' | 'multicast',
   ): Promise<ReconcileOutcome[]> {
     const at = now();
     const decisions = views.map((view) => decideOffer(view, at, options.resendAfterMs));
-    const wanted = views.filter((_, i) => decisions[i] === 'offer').map((view) => view.instanceUid);
-    const owners = wanted.length === 0 ? new Map<string, Claim>() : await ownersOf(wanted);
-    const targets = await deliver.prepare(views.filter((_, i) => decisions[i] === 'offer'), at);
-    const offers: OfferRecord[] = [];
-    // No await from here to the write: the bus client coalesces the batch's sends into few socket writes.
-    const outcomes: ReconcileOutcome[] = views.map((view, i) => {
-      const decision = decisions[i] as OfferDecision;
-      return decision === 'offer' ? deliver.offer(view, owners.get(view.instanceUid), offers, at, targets) : decision;
-    });
+    const offering = views.filter((_, i) => decisions[i] === 'offer');
+    const owners = offering.length === 0 ? new Map<string, Claim>() : await ownersOf(offering.map((view) => view.instanceUid));
+    const targets = await deliver.prepare(offering, at);
+    const to = offering.map((view) => ({ view, owner: owners.get(view.instanceUid) }));
+    const sent = sending === 'multicast' ? await deliver.offerMany(to, at, targets) : to.map((one) => deliver.offerOne(one, at, targets));
+    const offers: OfferRecord[] = offering.flatMap((view, j) => (sent[j] === 'offered' ? [{ instanceUid: view.instanceUid, hash: view.targetHash as string }] : []));
+    let next = 0;
+    const outcomes: ReconcileOutcome[] = views.map((_, i) => (decisions[i] === 'offer' ? (sent[next++] as OfferOutcome) : (decisions[i] as Exclude<OfferDecision, 'offer'>)));
     await recordOffers(store, offers, new Date(at));
     memo.offersRecorded(offers, at);
     outcomes.forEach(count);
@@ -160,11 +176,11 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
           memo.statusRecorded(agent.instanceUid, status);
         }
       }
-      if (!agent.connected) return count('offline');
-      const accepts = hasCapability(agent.capabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig);
-      // A heartbeat of an agent that takes no remote config and is fully described needs no read at all.
-      if (!accepts && agent.described) return count('not-accepting');
-      return reconcileOne(agent);
+      return reconcileReport(agent);
+    },
+
+    onLiveness(agent: AgentSnapshot): Promise<ReconcileOutcome> {
+      return reconcileReport(agent);
     },
 
     async onConnected(agent: AgentSnapshot, at: Date): Promise<ReconcileOutcome> {
@@ -179,7 +195,7 @@ export function createReconciler(options: ReconcilerOptions): Reconciler {
       const ticket = memo.ticket();
       const views = await load();
       for (const view of views) memo.remember(view, ticket);
-      return { views, reconcile: () => reconcileViews(views, (uids) => ownership.owners(uids)) };
+      return { views, reconcile: () => reconcileViews(views, (uids) => ownership.owners(uids), 'multicast') };
     },
 
     configChanged(): void {
@@ -203,75 +219,5 @@ function createReconcileStatements(store: SqlExecutor) {
       await recordRemoteConfigStatuses(store, writes);
       return writes.map(() => undefined);
     }, (write) => write.instanceUid),
-  });
-}
-
-/** The target versions of a batch, each with its signature for the batch's issue time (when signing). */
-type PreparedTargets = ReadonlyMap<string, { readonly version: ConfigVersion; readonly signature: SignatureEntry | undefined }>;
-
-interface Deliverer {
-  /**
-   * Loads the target version of every view (through the cache) and signs each distinct hash
-   * once for `at`: Ed25519 is deterministic, so every offer of the batch carries the same entry.
-   */
-  prepare(views: readonly ReconcileView[], at: number): Promise<PreparedTargets>;
-  /** Sends one offer to the owner; pushes it on `offers` when sent. */
-  offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number, targets: PreparedTargets): ReconcileOutcome;
-  /** Core-publishes `bytes` to the owner's delivery subject; false (logged) when the bus refused. */
-  send(owner: Claim, uid: string, bytes: Uint8Array): boolean;
-}
-
-function createDeliverer(options: ReconcilerOptions): Deliverer {
-  const { bus, topology, logger, versions } = options;
-  const send = (owner: Claim, uid: string, bytes: Uint8Array): boolean => {
-    try {
-      bus.send(topology.delivery(owner.gatewayId), bytes);
-      return true;
-    } catch (err) {
-      // Not retried here: the next report of the agent reconciles it again.
-      logger.warn({ ...errorFields(err), instanceUid: uid, gatewayId: owner.gatewayId }, 'could not send a delivery to the owning gateway');
-      return false;
-    }
-  };
-  const key = (tenantId: string, hash: string): string => `${tenantId}\u0000${hash}`;
-  return Object.freeze({
-    send,
-    async prepare(views: readonly ReconcileView[], at: number): Promise<PreparedTargets> {
-      const targets = new Map<string, { version: ConfigVersion; signature: SignatureEntry | undefined }>();
-      const missing = new Set<string>();
-      for (const view of views) {
-        const hash = view.targetHash as string;
-        if (targets.has(key(view.tenantId, hash)) || missing.has(key(view.tenantId, hash))) continue;
-        const version = await versions.get(view.tenantId, hash);
-        if (version === undefined) {
-          missing.add(key(view.tenantId, hash));
-          continue;
-        }
-        const signature = options.signingKey === undefined ? undefined : signConfig(options.signingKey, hash, { now: () => new Date(at) });
-        targets.set(key(view.tenantId, hash), { version, signature });
-      }
-      return targets;
-    },
-    offer(view: ReconcileView, owner: Claim | undefined, offers: OfferRecord[], at: number, targets: PreparedTargets): ReconcileOutcome {
-      if (owner === undefined) return 'no-owner';
-      const hash = view.targetHash as string;
-      const target = targets.get(key(view.tenantId, hash));
-      if (target === undefined) {
-        logger.error({ instanceUid: view.instanceUid, configHash: hash }, 'target config version is missing from the store');
-        return 'no-target';
-      }
-      const bytes = remoteConfigDelivery({
-        instanceUid: view.instanceUid,
-        version: target.version,
-        includeConfig: view.reportedHash !== hash,
-        issuedAtMs: at,
-        signature: target.signature,
-        reportFullState: view.offeredHash === hash && view.offeredAt !== null,
-      });
-      if (!send(owner, view.instanceUid, bytes)) return 'send-failed';
-      offers.push({ instanceUid: view.instanceUid, hash });
-      logger.debug({ instanceUid: view.instanceUid, configHash: hash, gatewayId: owner.gatewayId }, 'offered remote config');
-      return 'offered';
-    },
   });
 }

@@ -4,7 +4,10 @@ import {
   ConnectionEventKind,
   decodeServerToAgent,
   decodeServerToAgentDelivery,
+  decodeServerToAgentMulticast,
+  encodeDeliveryReceipt,
   encodeServerToAgentDelivery,
+  uidToString,
   type IAgentToServer,
   type ServerToAgent,
   type ServerToAgentDelivery,
@@ -13,7 +16,7 @@ import { Registry } from '@shepherd/runtime';
 import type { SqlStore } from '@shepherd/store';
 import { uniqueName, waitFor } from '@shepherd/testing';
 import { afterEach, beforeEach } from 'vitest';
-import { connectionEventBytes, envelopeBytes, type EnvelopeFields } from './agent-fixtures.test-helpers.js';
+import { connectionEventBytes, envelopeBytes, type EnvelopeFields, type LivenessEntry, livenessBatchBytes } from './agent-fixtures.test-helpers.js';
 import { type ConfigAdmin, type CreateConfigInput, type CreateConfigResult, createConfigAdmin } from './config-admin.js';
 import { type ConfigService, type ConfigServiceOptions, startConfigService } from './config-service.js';
 import type { TestDatabase } from './test-database.test-helpers.js';
@@ -41,10 +44,14 @@ export interface ServiceHarness {
   /** What the in-process bus logged (e.g. a handler failure that naks a message). */
   readonly busLogs: LogLine[];
   readonly gatewayId: string;
+  /** Agents (uuid text) the fake gateway reports as not reached when a multicast names them. */
+  readonly unreachable: Set<string>;
   /** The service's wall clock (ms); tests move it forward. */
   clock: number;
   /** Publishes an agent message received now and waits until the service reconciled it. */
   report(message: IAgentToServer, fields?: Partial<EnvelopeFields>): Promise<void>;
+  /** Publishes a liveness batch of `gatewayId` (default the harness's) and waits until the service handled `expected` of its entries (default all). */
+  liveness(entries: readonly LivenessEntry[], options?: { gatewayId?: string; expected?: number }): Promise<void>;
   /** Publishes a CONNECTED event now and waits until the service reconciled the agent. */
   connected(uid: Uint8Array, gatewayId?: string): Promise<void>;
   /** Creates a config through the admin and waits until its fan-out finished. */
@@ -89,7 +96,7 @@ export function useServiceHarness(
     const registry = overrides.metrics ?? new Registry();
     const { store: makeStore, ...serviceOverrides } = overrides;
     const store = makeStore?.() ?? db.store;
-    Object.assign(harness, { bus, topology, ownership, logs, busLogs, gatewayId: 'gw-test', clock: Date.parse('2030-01-01T00:00:00Z') });
+    Object.assign(harness, { bus, topology, ownership, logs, busLogs, gatewayId: 'gw-test', unreachable: new Set<string>(), clock: Date.parse('2030-01-01T00:00:00Z') });
     const now = () => harness.clock;
     harness.admin = createConfigAdmin({ store, bus, topology, logger, now });
     seen = [];
@@ -98,6 +105,18 @@ export function useServiceHarness(
       const delivery = decodeServerToAgentDelivery(msg.data);
       if (delivery.correlationId.startsWith(MARKER)) markers += 1;
       else seen.push({ delivery, serverToAgent: decodeServerToAgent(delivery.serverToAgent) });
+    });
+    // Multicasts are recorded as one delivery per agent reached, as the gateway would push them.
+    bus.serve(topology.multicast('gw-test'), {}, async (msg) => {
+      const multicast = decodeServerToAgentMulticast(msg.data);
+      const missed = multicast.instanceUids.filter((uid) => harness.unreachable.has(uidToString(uid)));
+      for (const uid of multicast.instanceUids) {
+        if (missed.includes(uid)) continue;
+        const { kind, issuedAtUnixNano, correlationId, tenantId } = multicast;
+        const delivery = decodeServerToAgentDelivery(encodeServerToAgentDelivery({ instanceUid: uid, serverToAgent: multicast.serverToAgent, kind, issuedAtUnixNano, correlationId, tenantId }));
+        seen.push({ delivery, serverToAgent: { ...decodeServerToAgent(multicast.serverToAgent), instanceUid: uid } as ServerToAgent });
+      }
+      return encodeDeliveryReceipt({ undeliveredUids: missed });
     });
     service = await startConfigService({ bus, store, ownership, topology, logger, metrics: registry, resendAfterMs: 60_000, fanoutBatch: 2, now, ...serviceOverrides });
 
@@ -111,6 +130,15 @@ export function useServiceHarness(
       await waitFor(async () => (await reconciliations()) > before, { description });
     };
     harness.reconciliations = reconciliations;
+    const livenessSeen = async () => {
+      const metric = await registry.getSingleMetric('shepherd_config_liveness_seen_total')?.get();
+      return (metric?.values ?? []).reduce((sum, value) => sum + value.value, 0);
+    };
+    harness.liveness = async (entries, options = {}) => {
+      const target = (await livenessSeen()) + (options.expected ?? entries.length);
+      await bus.publish(topology.subjects.agentLiveness, livenessBatchBytes(options.gatewayId ?? harness.gatewayId, entries));
+      await waitFor(async () => (await livenessSeen()) >= target, { description: 'the liveness batch to be handled' });
+    };
     harness.stop = () => service?.stop() ?? Promise.resolve();
     harness.report = (message, fields = {}) =>
       afterOneMore(() => bus.publish(topology.subjects.agentMessage, envelopeBytes(message, { receivedAtMs: harness.clock, gatewayId: harness.gatewayId, ...fields })), 'the agent message to be reconciled');

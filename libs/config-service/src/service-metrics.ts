@@ -7,14 +7,21 @@ export interface ServiceMetrics extends LivenessMetrics {
   reconciled(outcome: string): void;
   /** Where a report's reconcile view came from: the memo (no store read) or the store. */
   viewRead(source: 'memo' | 'store'): void;
+  /**
+   * One agent of a gateway's liveness batch: `current` (connected through that gateway, so
+   * reconciled), `deferred` (likewise, but a fan-out was running: recorded only), `elsewhere`
+   * (the agent moved or went offline since), `unknown` (no inventory row yet).
+   */
+  livenessSeen(outcome: 'current' | 'deferred' | 'elsewhere' | 'unknown'): void;
   /** Messages acked without processing because they could not be decoded. */
-  malformed(kind: 'agent-message' | 'connection-event' | 'config-event'): void;
+  malformed(kind: 'agent-message' | 'connection-event' | 'liveness-batch' | 'config-event'): void;
 }
 
 /** Metrics that go nowhere, for when no registry is given. */
 export const NO_METRICS: ServiceMetrics = Object.freeze({
   reconciled: () => undefined,
   viewRead: () => undefined,
+  livenessSeen: () => undefined,
   malformed: () => undefined,
   liveness: () => undefined,
   livenessFlush: () => undefined,
@@ -23,7 +30,8 @@ export const NO_METRICS: ServiceMetrics = Object.freeze({
 /**
  * Registers (or reuses, when already registered on `registry`) the config-service counters:
  * `shepherd_config_reconciliations_total{outcome}`, `shepherd_config_reconcile_views_total{source}`
- * (memo, store), `shepherd_config_malformed_messages_total{kind}`,
+ * (memo, store), `shepherd_config_liveness_seen_total{outcome}` (current, deferred, elsewhere, unknown),
+ * `shepherd_config_malformed_messages_total{kind}`,
  * `shepherd_config_liveness_updates_total{outcome}` (queued, coalesced, written, dropped) and
  * `shepherd_config_liveness_flushes_total{outcome}` (ok, failed).
  */
@@ -31,6 +39,7 @@ export function createServiceMetrics(registry: Registry | undefined): ServiceMet
   if (registry === undefined) return NO_METRICS;
   const reconciliations = counter(registry, 'shepherd_config_reconciliations_total', 'Reconciliations of one agent by outcome', 'outcome');
   const views = counter(registry, 'shepherd_config_reconcile_views_total', "Reconcile views of reporting agents by source (memo: no store read)", 'source');
+  const seen = counter(registry, 'shepherd_config_liveness_seen_total', "Agents of gateways' liveness batches by outcome", 'outcome');
   const malformed = counter(
     registry,
     'shepherd_config_malformed_messages_total',
@@ -42,6 +51,7 @@ export function createServiceMetrics(registry: Registry | undefined): ServiceMet
   return Object.freeze({
     reconciled: (outcome: string) => reconciliations.inc({ outcome }),
     viewRead: (source: string) => views.inc({ source }),
+    livenessSeen: (outcome: string) => seen.inc({ outcome }),
     malformed: (kind: string) => malformed.inc({ kind }),
     liveness: (outcome: string, count = 1) => liveness.inc({ outcome }, count),
     livenessFlush: (outcome: string) => flushes.inc({ outcome }),
