@@ -2,7 +2,6 @@ import {
   AgentCapabilities as AC,
   RemoteConfigStatuses,
   ServerToAgentFlags,
-  encodeAgentToServer,
   toBigInt,
   toLong,
   toMask,
@@ -10,6 +9,7 @@ import {
   type ServerToAgent,
   type opamp,
 } from '@shepherd/proto';
+import { encodeAgentMessage } from './lean-codec.js';
 
 /** What every simulated agent declares: status, health, heartbeats, remote config with status and effective config. */
 export const LOADGEN_CAPABILITIES = toMask(
@@ -107,12 +107,12 @@ export function fullReport(agent: SimAgentState, fleet: FleetDescription): Uint8
   message.effectiveConfig = { configMap: agent.appliedConfig ?? { configMap: {} } };
   message.remoteConfigStatus = remoteConfigStatus(agent);
   agent.fullPending = false;
-  return encodeAgentToServer(message);
+  return encodeAgentMessage(message);
 }
 
 /** A heartbeat: uid, sequence number and capabilities only (status compression). */
 export function heartbeat(agent: SimAgentState): Uint8Array {
-  return encodeAgentToServer(next(agent));
+  return encodeAgentMessage(next(agent));
 }
 
 /** APPLIED for the config just applied, with the new effective config. */
@@ -120,7 +120,7 @@ export function appliedReport(agent: SimAgentState): Uint8Array {
   const message = next(agent);
   message.effectiveConfig = { configMap: agent.appliedConfig ?? { configMap: {} } };
   message.remoteConfigStatus = remoteConfigStatus(agent);
-  return encodeAgentToServer(message);
+  return encodeAgentMessage(message);
 }
 
 /** The agent's answer to one ServerToAgent, and what it learned from it. */

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
-import { decodeServerToAgent } from '@shepherd/proto';
 import { fullReport, heartbeat, onServerMessage, type SimAgentState } from './agent-messages.js';
+import { decodeServerMessage } from './lean-codec.js';
 import type { SentType } from './loadgen-stats.js';
 import { sourceAddressOf } from './source-addresses.js';
 import type { SimRuntime } from './ws-sim-agent.js';
@@ -125,7 +125,7 @@ export class HttpSimFleet {
     const { stats, fleet } = this.rt;
     let outcome;
     try {
-      outcome = onServerMessage(slot.state, fleet, decodeServerToAgent(body), false);
+      outcome = onServerMessage(slot.state, fleet, decodeServerMessage(body), false);
     } catch {
       stats.received.error += 1;
       return;

@@ -1,7 +1,8 @@
-import { decodeServerToAgent, decodeWsFrame, encodeWsFrame } from '@shepherd/proto';
+import { decodeWsFrame, encodeWsFrame } from '@shepherd/proto';
 import { WebSocket, type RawData } from 'ws';
 import { fullReport, heartbeat, onServerMessage, type FleetDescription, type SimAgentState } from './agent-messages.js';
 import type { LoadgenStats, SentType } from './loadgen-stats.js';
+import { decodeServerMessage } from './lean-codec.js';
 import { sourceAddressOf } from './source-addresses.js';
 import { reconnectUrl } from './url-choice.js';
 
@@ -128,7 +129,7 @@ export class WsSimAgent {
     }
     let outcome;
     try {
-      outcome = onServerMessage(this.state, fleet, decodeServerToAgent(decodeWsFrame(bytesOf(data), { allowLegacy: true })), pushed);
+      outcome = onServerMessage(this.state, fleet, decodeServerMessage(decodeWsFrame(bytesOf(data), { allowLegacy: true })), pushed);
     } catch {
       stats.received.error += 1;
       return;
