@@ -16,6 +16,7 @@ import { generateSigningKey, signingKeyFromPem } from '@shepherd/config-signing'
 import { countingStore } from '@shepherd/store/testing';
 import { openEmbeddedEngines, openRealEngines } from './support/bench-engines.js';
 import { CleanupStack } from './support/cleanup-stack.js';
+import { RunStopper } from './support/run-stopper.js';
 import { countDeliveries } from './support/delivery-counter.js';
 import { parseFanoutArgs, type FanoutArgs } from './support/fanout-args.js';
 import { fanoutLog, type FanoutLog } from './support/fanout-log.js';
@@ -145,44 +146,26 @@ async function measure(ctx: RunContext, scenario: Scenario, runs: number): Promi
   return summary;
 }
 
-function untilStopped(timeoutMs: number): { promise: Promise<never>; dispose: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`gave up after --timeout-s ${timeoutMs / 1000}`)), timeoutMs);
-    onSignal = (signal) => reject(new Error(`stopped by ${signal}`));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  return {
-    promise,
-    dispose: () => {
-      clearTimeout(timer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
-async function main(): Promise<number> {
+async function main(): Promise<void> {
   const args = parseFanoutArgs(process.argv.slice(2));
   const cleanup = new CleanupStack();
-  const stop = untilStopped(args.timeoutMs);
+  const stopper = new RunStopper({
+    cleanup,
+    report(failures) {
+      for (const failure of failures) process.stderr.write(`cleanup failed: ${failure}\n`);
+      if (failures.length === 0) say('cleaned up');
+    },
+  });
+  stopper.install(args.timeoutMs);
   let exitCode = 0;
   try {
-    await Promise.race([benchmark(args, cleanup), stop.promise]);
+    await benchmark(args, cleanup);
   } catch (err) {
     process.stderr.write(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     exitCode = 1;
-  } finally {
-    stop.dispose();
-    const failures = await cleanup.run();
-    for (const failure of failures) process.stderr.write(`cleanup failed: ${failure}\n`);
-    if (failures.length > 0) exitCode = 1;
-    else say('cleaned up');
   }
-  return exitCode;
+  // Exits explicitly: a run abandoned at the deadline may still hold timers or sockets.
+  await stopper.finish(exitCode);
 }
 
-// Exit explicitly: a run abandoned at the deadline may still hold timers or sockets.
-process.exit(await main());
+await main();

@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CleanupStack } from './support/cleanup-stack.js';
+import { RunStopper } from './support/run-stopper.js';
 import { spawnJsonProcess } from './support/json-process.js';
 import { loadAverage as load } from './support/proc-stats.js';
 import { openScaleDeployment, MAINS } from './support/scale-deployment.js';
@@ -159,8 +160,8 @@ async function main(): Promise<void> {
   const { agents, stepS, warmupS, rates, processes } = options;
   const at = new Date().toISOString();
   const cleanup = new CleanupStack();
-  const timeout = setTimeout(() => void cleanup.run().then(() => process.exit(1)), (rates.length * 2 * (stepS + warmupS + 20) + 240) * 1000);
-  process.once('SIGINT', () => void cleanup.run().then(() => process.exit(130)));
+  const stopper = new RunStopper({ cleanup, report: (failures) => failures.forEach((f) => process.stderr.write(`cleanup: ${f}\n`)) });
+  stopper.install((rates.length * 2 * (stepS + warmupS + 20) + 240) * 1000);
   let failed = false;
   try {
     say(`HTTP heartbeat throughput: ${agents} agents, ${processes} load generator(s), steps of ${warmupS} s warm-up + ${stepS} s at ${rates.join(', ')} polls/s; load ${load()}`);
@@ -188,12 +189,8 @@ async function main(): Promise<void> {
   } catch (err) {
     failed = true;
     process.stderr.write(`http-heartbeats failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  } finally {
-    clearTimeout(timeout);
-    const failures = await cleanup.run();
-    failures.forEach((f) => process.stderr.write(`cleanup: ${f}\n`));
   }
-  process.exit(failed ? 1 : 0);
+  await stopper.finish(failed ? 1 : 0);
 }
 
 await main();

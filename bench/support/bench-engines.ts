@@ -9,6 +9,7 @@ import { connectPostgres, openPglite, type SqlStore } from '@shepherd/store';
 import { dropSchemaWith } from '@shepherd/store/testing';
 import { testEngines, uniqueName } from '@shepherd/testing';
 import type { CleanupStack } from './cleanup-stack.js';
+import { verifyRunRemoved } from './run-leftovers.js';
 
 /** The engines one benchmark runs on, isolated from everything else on them. */
 export interface BenchEngines {
@@ -27,13 +28,16 @@ export interface BenchEngines {
 /**
  * PostgreSQL (a fresh schema), NATS JetStream (a unique subject prefix, hence its own streams)
  * and Redis (a unique key prefix) from `testEngines`. Every resource is registered on `cleanup`
- * as soon as it exists: the schema is dropped, the streams and keys deleted, connections closed.
+ * as soon as it exists: the schema is dropped, the streams and keys deleted, connections closed;
+ * a last step verifies that none of them is left (see run-leftovers.ts).
  */
 export async function openRealEngines(cleanup: CleanupStack): Promise<BenchEngines> {
   const name = uniqueName('bench');
   const topology = createTopology({ prefix: name });
-  cleanup.add('delete the NATS streams', () => deleteTopologyStreams(testEngines.natsUrl, name));
-  cleanup.add('delete the Redis keys', () => deleteKeysWithPrefix(testEngines.redisUrl, `${name}:`));
+  // Registered first, so it runs last: whatever an earlier step missed or left half-done is found here.
+  cleanup.add(`verify that nothing of ${name} is left (streams, keys ${name}:*, schema)`, () => verifyRunRemoved({ name, keyPrefix: `${name}:` }), { timeoutMs: 120_000 });
+  cleanup.add(`delete the NATS streams of ${name}`, () => deleteTopologyStreams(testEngines.natsUrl, name));
+  cleanup.add(`delete the Redis keys ${name}:*`, () => deleteKeysWithPrefix(testEngines.redisUrl, `${name}:`));
   const store = await connectPostgres({ url: testEngines.databaseUrl, schema: name });
   cleanup.add('close the PostgreSQL store', () => store.close());
   cleanup.add(`drop schema ${name}`, () => dropSchemaWith(store, name));

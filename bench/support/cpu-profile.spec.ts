@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSummary, shortLocation, summarizeProfile, type CpuProfile } from './cpu-profile.js';
+import { formatSummary, shortLocation, sliceProfile, summarizeProfile, type CpuProfile } from './cpu-profile.js';
 
 const ROOT = '/repo';
 const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0 });
@@ -64,5 +64,31 @@ describe('shortLocation', () => {
     expect(shortLocation('file:///repo/libs/store/src/x.ts', ROOT)).toBe('libs/store/src/x.ts');
     expect(shortLocation('node:internal/streams/readable', ROOT)).toBe('node:internal/streams/readable');
     expect(shortLocation('', ROOT)).toBe('');
+  });
+});
+
+describe('sliceProfile', () => {
+  it('keeps the samples of a window and times them as before', () => {
+    // Samples at 0..9 ms; [4, 8) keeps handle, parse, parse, parse (the one at 8 ms is out).
+    const s = summarizeProfile(sliceProfile(PROFILE, 4, 8), ROOT);
+    expect(s.durationMs).toBe(4);
+    expect(s.idleMs).toBe(0);
+    expect(s.functions.find((f) => f.name === 'parse')).toMatchObject({ selfMs: 3 });
+    expect(s.functions.find((f) => f.name === 'handle')).toMatchObject({ selfMs: 1, totalMs: 4 });
+  });
+
+  it('counts a negative bound back from the end', () => {
+    const s = summarizeProfile(sliceProfile(PROFILE, -2), ROOT);
+    expect(s.durationMs).toBe(2);
+    // The last 2 ms: the collector (called from handle) and parse at the top level.
+    expect(s.functions.map((f) => [f.name, f.selfMs, f.totalMs])).toEqual([
+      ['(garbage collector)', 1, 1],
+      ['parse', 1, 1],
+      ['handle', 0, 1],
+    ]);
+  });
+
+  it('refuses a profile without samples', () => {
+    expect(() => sliceProfile({ ...PROFILE, samples: undefined }, 0)).toThrow(/without samples/);
   });
 });

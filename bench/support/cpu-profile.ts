@@ -47,6 +47,31 @@ export function shortLocation(url: string, root: string): string {
   return path;
 }
 
+/**
+ * The part of `profile` whose samples fall in [`fromMs`, `toMs`) after its start (a negative
+ * bound counts back from its end, so `-90_000` is the last 90 s): the same nodes with only those
+ * samples, timed as before. Used to read one phase of a run, e.g. its steady state.
+ */
+export function sliceProfile(profile: CpuProfile, fromMs: number, toMs = Infinity): CpuProfile {
+  const { samples, timeDeltas } = profile;
+  if (samples === undefined || timeDeltas === undefined) throw new Error('a profile without samples cannot be sliced');
+  const lengthMs = (profile.endTime - profile.startTime) / 1000;
+  const bound = (ms: number): number => profile.startTime + 1000 * Math.min(Math.max(ms < 0 ? lengthMs + ms : ms, 0), lengthMs);
+  const [from, to] = [bound(fromMs), bound(toMs)];
+  const kept: number[] = [];
+  const deltas: number[] = [];
+  let at = profile.startTime;
+  let previous = from;
+  samples.forEach((id, i) => {
+    at += timeDeltas[i]!;
+    if (at < from || at >= to) return;
+    kept.push(id);
+    deltas.push(at - previous);
+    previous = at;
+  });
+  return { ...profile, startTime: from, endTime: to, samples: kept, timeDeltas: deltas };
+}
+
 /** Milliseconds each node was sampled on top of the stack. */
 function selfTimes(profile: CpuProfile): Map<number, number> {
   const self = new Map<number, number>();

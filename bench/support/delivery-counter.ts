@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BusSubscription, EventBus, Topology } from '@shepherd/bus';
-import { decodeServerToAgentDelivery } from '@shepherd/proto';
+import { decodeServerToAgentDelivery, decodeServerToAgentMulticast, encodeDeliveryReceipt } from '@shepherd/proto';
 
 /** When the deliveries of one correlation id arrived (performance.now() ms). */
 export interface Arrivals {
@@ -22,19 +22,19 @@ export interface DeliveryCounter {
 }
 
 /**
- * Subscribes to `topology.delivery(id)` for every gateway id, as the gateways do, with a buffer
- * large enough that a whole fan-out is never dropped for being received faster than counted.
+ * Subscribes to `topology.delivery(id)` and answers `topology.multicast(id)` for every gateway id,
+ * as the gateways do (a multicast counts once per agent it names, all reported delivered), with a
+ * buffer large enough that a whole fan-out is never dropped for being received faster than counted.
  */
 export function countDeliveries(bus: EventBus, topology: Topology, gatewayIds: readonly string[], maxPending: number): DeliveryCounter {
   const seen = new Map<string, { count: number; firstAt: number; lastAt: number }>();
   const waiters = new Set<{ id: string; expected: number; resolve: (a: Arrivals) => void }>();
   let total = 0;
-  const onDelivery = (data: Uint8Array): void => {
+  const arrived = (id: string, count: number): void => {
     const at = performance.now();
-    total += 1;
-    const id = decodeServerToAgentDelivery(data).correlationId;
+    total += count;
     const entry = seen.get(id) ?? { count: 0, firstAt: at, lastAt: at };
-    entry.count += 1;
+    entry.count += count;
     entry.lastAt = at;
     seen.set(id, entry);
     for (const waiter of waiters) {
@@ -44,9 +44,14 @@ export function countDeliveries(bus: EventBus, topology: Topology, gatewayIds: r
       }
     }
   };
-  const subscriptions: BusSubscription[] = gatewayIds.map((id) =>
-    bus.subscribe(topology.delivery(id), { maxPending }, (msg) => onDelivery(msg.data)),
-  );
+  const subscriptions: BusSubscription[] = gatewayIds.flatMap((id) => [
+    bus.subscribe(topology.delivery(id), { maxPending }, (msg) => arrived(decodeServerToAgentDelivery(msg.data).correlationId, 1)),
+    bus.serve(topology.multicast(id), { maxPending }, async (msg) => {
+      const multicast = decodeServerToAgentMulticast(msg.data);
+      arrived(multicast.correlationId, multicast.instanceUids.length);
+      return encodeDeliveryReceipt({});
+    }),
+  ]);
   return {
     waitFor(correlationId, expected, timeoutMs) {
       const now = seen.get(correlationId);

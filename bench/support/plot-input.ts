@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { AgentScaleOutput } from './scale-output.js';
+import { enginesOf, type AgentScaleOutput } from './scale-output.js';
 
 /** One step of an `http-heartbeats --out` file (written by bench/http-heartbeats.ts). */
 export interface HttpHeartbeatStep {
@@ -51,6 +51,8 @@ export class ResultFileError extends Error {
 
 function checkAgentScale(file: string, d: AgentScaleOutput): void {
   if (typeof d.args?.['agents'] !== 'number') throw new ResultFileError(file, 'args.agents is missing');
+  // Absent in files written before it was recorded (real engines).
+  if (d.engines !== undefined && d.engines !== 'real' && d.engines !== 'embedded') throw new ResultFileError(file, `engines is ${JSON.stringify(d.engines)}, not 'real' or 'embedded'`);
   if (!Array.isArray(d.series?.ramp)) throw new ResultFileError(file, 'series.ramp is missing');
   if (d.series.fanout !== undefined && (!Array.isArray(d.series.fanout.latenciesMs) || !Array.isArray(d.series.fanout.storeApplied))) throw new ResultFileError(file, 'series.fanout is malformed');
   if (d.series.kill !== undefined && !Array.isArray(d.series.kill)) throw new ResultFileError(file, 'series.kill is malformed');
@@ -61,7 +63,7 @@ function checkHttp(file: string, d: HttpHeartbeatsOutput): void {
   for (const s of d.steps) if (typeof s.achieved !== 'number' || typeof s.p99 !== 'number' || typeof s.server !== 'string') throw new ResultFileError(file, 'a step lacks server, achieved or p99');
 }
 
-/** Labels files "<agents> agents", adding the file name only where two would read the same. */
+/** Labels files "<agents> agents" (agent-scale: "..., embedded" for embedded runs), adding the file name only where two would read the same. */
 function label<T>(items: { file: string; data: T }[], base: (d: T) => string): Labeled<T>[] {
   const counts = new Map<string, number>();
   for (const i of items) counts.set(base(i.data), (counts.get(base(i.data)) ?? 0) + 1);
@@ -95,7 +97,7 @@ export async function readPlotInput(dir: string): Promise<PlotInput> {
   }
   const n = (v: number): string => v.toLocaleString('en-US');
   return {
-    agentScale: label(agentScale, (d) => `${n(d.args['agents'] as number)} agents`),
+    agentScale: label(agentScale, (d) => `${n(d.args['agents'] as number)} agents${enginesOf(d) === 'embedded' ? ', embedded' : ''}`),
     httpHeartbeats: label(http, (d) => `${n(d.agents)} agents`),
     skipped,
   };

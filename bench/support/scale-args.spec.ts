@@ -38,6 +38,33 @@ describe('parseScaleArgs', () => {
   });
 });
 
+describe('parseScaleArgs --embedded', () => {
+  it('runs one all-in-one process: one gateway, no kill, the other scenarios as asked', () => {
+    expect(parseScaleArgs(['--embedded', '--agents', '2000', '--clients', '1', '--steady-s', '10', '--fanout'], '/x')).toMatchObject({
+      embedded: true,
+      agents: 2000,
+      gateways: 1,
+      clients: 1,
+      steadyS: 10,
+      fanout: true,
+      killGateway: false,
+    });
+    expect(parseScaleArgs(['--embedded', '--agents', '19500', '--gateways', '1'], '/x')).toMatchObject({ embedded: true, agents: 19_500, gateways: 1 });
+    expect(parseScaleArgs([], '/x')).toMatchObject({ embedded: false });
+  });
+
+  it.each([
+    [['--embedded', '--kill-gateway'], /--kill-gateway needs separate gateway processes; --embedded runs a single all-in-one process/],
+    [['--embedded', '--kill-gateway', '--victim-agents', '10'], /--kill-gateway needs separate gateway processes/],
+    [['--embedded', '--gateways', '2'], /--gateways 2 needs separate gateway processes; --embedded runs a single all-in-one process \(drop --gateways\)/],
+    [['--embedded', '--agents', '19501'], /--agents 19501 is more than one process holds here with --embedded \(19500/],
+    [['--embedded', '--agents', '100000', '--clients', '10'], /--agents 100000 is more than one process holds/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseScaleArgs(argv, '/x')).toThrow(ScaleArgsError);
+    expect(() => parseScaleArgs(argv, '/x')).toThrow(message);
+  });
+});
+
 describe('firstConnectionSplit', () => {
   it('gives the victim its agents and the others the rest evenly', () => {
     expect(firstConnectionSplit(400, 3, 200)).toEqual([200, 100, 100]);

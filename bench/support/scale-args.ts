@@ -47,10 +47,18 @@ export interface ScaleArgs {
   readonly cpuProfDir: string | undefined;
   /** Extra environment of every Shepherd process (`--env KEY=VALUE`, repeatable), e.g. CONFIG_FANOUT_BATCH. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * One all-in-one process on the embedded adapters (PGlite, in-process bus, in-memory
+   * ownership) instead of gateway, config-service and admin-api processes on the real engines;
+   * then `gateways` is 1 and `killGateway` false.
+   */
+  readonly embedded: boolean;
 }
 
 export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
-  --agents N            WebSocket agents (default 2000, 1..200000)
+  --agents N            WebSocket agents (default 2000, 1..200000; at most ${MAX_AGENTS_PER_GATEWAY} with --embedded)
+  --embedded            one all-in-one process (gateway, config service, REST API) on PGlite, the in-process
+                        bus and in-memory ownership, for comparison; not with --kill-gateway or --gateways > 1
   --gateways N          gateway processes (default ceil(agents / 15000), one more with --kill-gateway)
   --clients N           load-generator processes (default ceil(agents / 10000))
   --ramp N              new connections per second, whole fleet (default 1000)
@@ -64,9 +72,9 @@ export const SCALE_USAGE = `usage: npm run bench:agent-scale -- [options]
   --source-addresses N  loopback source addresses (default 64)
   --timeout-s N         give up after N seconds (default 1800)
   --out FILE            also write results and time series (ramp, fan-out, kill) as JSON, for bench:plot
-  --cpu-prof DIR        run the gateways and the config service with node --cpu-prof into DIR/<process>/
+  --cpu-prof DIR        run the gateways and the config service (or the all-in-one) with node --cpu-prof into DIR/<process>/
                         (stopped gracefully at the end so the profiles get written; see bench:cpu-profile)
-  --env KEY=VALUE       extra environment for the gateways, config service and admin API (repeatable),
+  --env KEY=VALUE       extra environment for the gateways, config service and admin API, or the all-in-one (repeatable),
                         e.g. --env CONFIG_FANOUT_BATCH=2000 (docs/configuration.md)`;
 
 function int(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
@@ -136,6 +144,7 @@ export function parseScaleArgs(argv: readonly string[], cwd = process.cwd()): Sc
     args: [...argv],
     options: {
       help: { type: 'boolean' },
+      embedded: { type: 'boolean' },
       fanout: { type: 'boolean' },
       'kill-gateway': { type: 'boolean' },
       out: { type: 'string' },
@@ -146,11 +155,13 @@ export function parseScaleArgs(argv: readonly string[], cwd = process.cwd()): Sc
     strict: true,
   });
   if (values.help) return 'help';
+  const embedded = values.embedded === true;
   const agents = int(values, 'agents', 2000, 1, 200_000);
   const killGateway = values['kill-gateway'] === true;
+  if (embedded) checkEmbedded(agents, killGateway, (values as Record<string, unknown>)['gateways'] as string | undefined);
   // Killing one gateway only converges when the others can hold every agent: one process holds
   // just under 20 000 sockets here (open-file limit), so the kill scenario gets one spare gateway.
-  const neededGateways = Math.ceil(agents / 15_000);
+  const neededGateways = embedded ? 1 : Math.ceil(agents / 15_000);
   const gateways = int(values, 'gateways', killGateway ? neededGateways + 1 : neededGateways, 1, 64);
   let victimAgents: number | undefined;
   if ((values as Record<string, unknown>)['victim-agents'] !== undefined) {
@@ -173,7 +184,21 @@ export function parseScaleArgs(argv: readonly string[], cwd = process.cwd()): Sc
     out: path(values.out, 'out', cwd),
     cpuProfDir: path(values['cpu-prof'], 'cpu-prof', cwd),
     env: envPairs(values.env ?? []),
+    embedded,
   });
+}
+
+/**
+ * Refuses what one all-in-one process cannot do: it is the only gateway (nothing to kill, no
+ * second one) and holds every agent's socket within one process's 20 000 open files.
+ * @throws {ScaleArgsError}
+ */
+function checkEmbedded(agents: number, killGateway: boolean, gateways: string | undefined): void {
+  if (killGateway) throw new ScaleArgsError('--kill-gateway needs separate gateway processes; --embedded runs a single all-in-one process (drop one of the two)');
+  if (gateways !== undefined && Number(gateways) !== 1) throw new ScaleArgsError(`--gateways ${gateways} needs separate gateway processes; --embedded runs a single all-in-one process (drop --gateways)`);
+  if (agents > MAX_AGENTS_PER_GATEWAY) {
+    throw new ScaleArgsError(`--agents ${agents} is more than one process holds here with --embedded (${MAX_AGENTS_PER_GATEWAY}: the 20 000 open files of a process less reserves); lower it or drop --embedded`);
+  }
 }
 
 function envPairs(pairs: readonly string[]): Readonly<Record<string, string>> {

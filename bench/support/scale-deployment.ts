@@ -9,6 +9,7 @@ import { connectPostgres, type SqlStore } from '@shepherd/store';
 import { loopbackAppEnv, realEnginesEnv, startAppProcess, stopAllAppProcesses, testEngines, uniqueName, type AppProcess } from '@shepherd/testing';
 import { Redis } from 'ioredis';
 import type { CleanupStack } from './cleanup-stack.js';
+import { verifyRunRemoved } from './run-leftovers.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 /** Entry points run as processes with `node --import tsx`. */
@@ -17,16 +18,20 @@ export const MAINS = Object.freeze({
   configService: resolve(REPO_ROOT, 'apps/config-service/src/main.ts'),
   adminApi: resolve(REPO_ROOT, 'apps/admin-api/src/main.ts'),
   loadgen: resolve(REPO_ROOT, 'apps/loadgen/src/main.ts'),
+  allInOne: resolve(REPO_ROOT, 'apps/all-in-one/src/main.ts'),
 });
 /** From spawn to the `ready` line (tsx compiles the app first; the machine may be busy). */
-const READY_TIMEOUT_MS = 90_000;
+export const READY_TIMEOUT_MS = 90_000;
+/** Time for the leftover check: it scans every key of the run's prefix and may delete again. */
+const VERIFY_TIMEOUT_MS = 120_000;
 
 /**
  * Shepherd as separate processes on the real engines (PostgreSQL, NATS
  * JetStream, Redis from `testEngines`), isolated by one unique name used as
  * schema, bus subject prefix and Redis key prefix. Everything is registered
  * on the cleanup stack as soon as it exists: processes killed, schema
- * dropped, streams and keys deleted, data dir removed.
+ * dropped, streams and keys deleted, data dir removed; then a last step
+ * verifies that nothing of the run is left (and deletes once more what is).
  */
 export interface ScaleDeployment {
   readonly name: string;
@@ -63,21 +68,27 @@ export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleD
   const name = uniqueName('scale');
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'shepherd-scale-'));
+  const keyPrefix = `${name}:`;
+  const streams = Object.values(createTopology({ prefix: name }).streams).map((s) => s.name);
+  // Registered first, so it runs last: whatever an earlier step missed or left half-done is found here.
+  cleanup.add(`verify that nothing of ${name} is left (streams ${streams.join(', ')}, keys ${keyPrefix}*, schema ${name}, ${dataDir})`, () => verifyRunRemoved({ name, keyPrefix, dataDir }), {
+    timeoutMs: VERIFY_TIMEOUT_MS,
+  });
   cleanup.add(`remove ${dataDir}`, () => rm(dataDir, { recursive: true, force: true }));
-  cleanup.add('delete the NATS streams', () => deleteTopologyStreams(testEngines.natsUrl, name));
+  cleanup.add(`delete the NATS streams ${streams.join(', ')}`, () => deleteTopologyStreams(testEngines.natsUrl, name));
   const backlogProbe = await openBacklogProbe(testEngines.natsUrl, name);
   cleanup.add('close the NATS backlog probe', () => backlogProbe.close());
   const durable = createTopology({ prefix: name }).consumers['config-service'];
   const redis = new Redis(testEngines.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   cleanup.add('close the Redis admin connection', () => redis.quit());
-  cleanup.add('delete the Redis keys', () => deleteKeysWithPrefix(testEngines.redisUrl, `${name}:`));
+  cleanup.add(`delete the Redis keys ${keyPrefix}*`, () => deleteKeysWithPrefix(testEngines.redisUrl, keyPrefix));
   const store = await connectPostgres({ url: testEngines.databaseUrl, schema: name });
   cleanup.add('close the PostgreSQL store', () => store.close());
   // uniqueName gives a plain lower-case identifier, safe to quote.
   cleanup.add(`drop schema ${name}`, () => store.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`));
   // Registered last, so it runs first: no process may still write while the rest is removed.
-  cleanup.add('stop every process', () => stopAllAppProcesses());
+  cleanup.add('stop every Shepherd process', () => stopAllAppProcesses());
   const env = { ...loopbackAppEnv({ token, dataDir }), ...realEnginesEnv(name), ...options.env };
   const profiled: AppProcess[] = [];
   const start = async (main: string, label: string, extra: Record<string, string> = {}, profile = false): Promise<AppProcess> => {

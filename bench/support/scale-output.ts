@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
+import type { ScaleEngines } from './scale-system.js';
 
 /** One ramp sample: agents connected at the load generators and each gateway's RSS. */
 export interface RampPoint {
@@ -38,6 +39,12 @@ export interface AgentScaleOutput {
   /** ISO time the file was written. */
   readonly at: string;
   readonly machine: MachineInfo;
+  /**
+   * The engines the run used (`--embedded`: one all-in-one process on PGlite, the in-process bus
+   * and in-memory ownership). Absent in files written before it was recorded: those are all 'real'
+   * (see {@link enginesOf}).
+   */
+  readonly engines?: ScaleEngines;
   readonly args: Readonly<Record<string, unknown>>;
   /** The `RESULT` line's figures (ramp, steady, fanout, killGateway, load). */
   readonly results: Readonly<Record<string, unknown>>;
@@ -53,6 +60,11 @@ export interface AgentScaleOutput {
     };
     readonly kill?: readonly KillPoint[];
   };
+}
+
+/** The engines of a result file; files written before `engines` was recorded used the real ones. */
+export function enginesOf(output: Pick<AgentScaleOutput, 'engines'>): ScaleEngines {
+  return output.engines ?? 'real';
 }
 
 /** This machine, for the record. */
