@@ -156,7 +156,8 @@ function configEventHandler(deps: {
     const end = deps.priority.begin();
     let result;
     try {
-      result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch);
+      const progress = (soFar: object): void => deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...soFar, elapsedMs: Math.round(performance.now() - started) }, 'config change fanning out');
+      result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch, progress);
     } finally {
       end();
     }

@@ -13,6 +13,8 @@ export interface FanoutResult {
   readonly batches: number;
   /** Summed time of the batches' view reads, in ms (several run at once). */
   readonly readMs: number;
+  /** Summed time of the batches' offers (owner lookups, multicasts until their receipts, offer writes), in ms. */
+  readonly offerMs: number;
   /** Time the fan-out waited for a free place among the batches in flight, in ms. */
   readonly blockedMs: number;
   /** True when every agent's target was the event's config (no per-agent resolution needed). */
@@ -24,6 +26,8 @@ export interface FanoutResult {
  * this is also how many offers a fan-out keeps on their way (8 × CONFIG_FANOUT_BATCH).
  */
 export const FANOUT_BATCHES_IN_FLIGHT = 8;
+/** A long fan-out reports its progress this often (through `onProgress`). */
+const PROGRESS_INTERVAL_MS = 5_000;
 /** Batches whose uids one listing query returns. */
 const BATCHES_PER_LISTING = 10;
 
@@ -41,20 +45,35 @@ const BATCHES_PER_LISTING = 10;
  * propagate once the batches in flight settled: the event is then redelivered, and agents
  * already offered within the resend window are skipped on the retry.
  */
-export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: ConfigChangedEvent, batchSize: number): Promise<FanoutResult> {
+export async function fanOut(
+  store: SqlExecutor,
+  reconciler: Reconciler,
+  event: ConfigChangedEvent,
+  batchSize: number,
+  onProgress: (soFar: FanoutResult) => void = () => undefined,
+): Promise<FanoutResult> {
   const target = event.instanceUid === undefined ? { selector: event.selector } : { instanceUid: event.instanceUid };
   // An agent pin also depends on its own selector matching the agent: resolved per agent (one agent anyway).
   const fixedTarget = event.instanceUid === undefined ? await uncontestedAssignmentHash(store, event.tenantId, event.assignmentId) : undefined;
   const running = new Set<Promise<void>>();
   const failures: unknown[] = [];
-  const totals = { agents: 0, offered: 0, batches: 0, readMs: 0, blockedMs: 0, uncontested: fixedTarget !== undefined };
+  const totals = { agents: 0, offered: 0, batches: 0, readMs: 0, offerMs: 0, blockedMs: 0, uncontested: fixedTarget !== undefined };
+  const result = (): FanoutResult =>
+    Object.freeze({ ...totals, readMs: Math.round(totals.readMs), offerMs: Math.round(totals.offerMs), blockedMs: Math.round(totals.blockedMs) });
+  let reportedAt = performance.now();
   const runBatch = async (uids: readonly string[]): Promise<void> => {
     const readStarted = performance.now();
     const batch = await reconciler.readBatch(() => loadViews(store, uids, fixedTarget));
-    totals.readMs += performance.now() - readStarted;
+    const offerStarted = performance.now();
+    totals.readMs += offerStarted - readStarted;
     totals.agents += batch.views.length;
     const outcomes = await batch.reconcile();
+    totals.offerMs += performance.now() - offerStarted;
     totals.offered += outcomes.filter((outcome) => outcome === 'offered').length;
+    if (performance.now() - reportedAt >= PROGRESS_INTERVAL_MS) {
+      reportedAt = performance.now();
+      onProgress(result());
+    }
   };
   try {
     let after: string | null = null;
@@ -81,5 +100,5 @@ export async function fanOut(store: SqlExecutor, reconciler: Reconciler, event: 
   }
   await Promise.all(running);
   if (failures.length > 0) throw failures[0];
-  return Object.freeze({ ...totals, readMs: Math.round(totals.readMs), blockedMs: Math.round(totals.blockedMs) });
+  return result();
 }

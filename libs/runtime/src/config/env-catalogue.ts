@@ -313,8 +313,9 @@ export const ENV_CATALOGUE = defineCatalogue({
   },
   CONFIG_FANOUT_BATCH: {
     schema: integer(1, 100_000),
-    default: '500',
-    description: 'Agents reconciled per batch when an assignment changes.',
+    default: '2000',
+    description:
+      'Agents reconciled per batch when an assignment changes: one store read, one owner lookup, one multicast per owning gateway (answered once the gateway pushed it) and one offer write per batch, eight batches at once.',
     secret: false,
     group: 'config',
   },
