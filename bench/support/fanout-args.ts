@@ -27,7 +27,7 @@ const USAGE = `usage: npm run bench:config-fanout -- [options]
   --agents N        agents in the inventory (default 10000, 1..200000)
   --gateways N      gateways owning them (default 4, 1..64)
   --runs N          measured runs per scenario after one warm-up (default 5, 1..50)
-  --batch N         CONFIG_FANOUT_BATCH (default 500, 1..100000)
+  --batch N         CONFIG_FANOUT_BATCH (default 2000, as the service, 1..100000)
   --assignments N   other active assignments, matching no agent, created first (default 0, 0..10000)
   --unsigned        do not sign offers (production signs them)
   --timeout-s N     give up after N seconds (default 600, 10..3600)
@@ -44,7 +44,7 @@ export function parseFanoutArgs(argv: readonly string[]): FanoutArgs {
         agents: { type: 'string', default: '10000' },
         gateways: { type: 'string', default: '4' },
         runs: { type: 'string', default: '5' },
-        batch: { type: 'string', default: '500' },
+        batch: { type: 'string', default: '2000' },
         unsigned: { type: 'boolean', default: false },
         'timeout-s': { type: 'string', default: '600' },
         assignments: { type: 'string', default: '0' },

@@ -30,8 +30,12 @@ async function postConfig(s: Stack): Promise<{ configHash: string; matchedAgents
 function serviceFanout(configService: AppProcess, configHash: string): Record<string, unknown> | null {
   const r = configService.logs.find((l) => l.msg === 'config change reconciled' && l['configHash'] === configHash);
   if (r === undefined) return null;
-  const { durationMs, readMs, blockedMs, batches, agents, offered, uncontested } = r;
-  return { durationMs, readMs, blockedMs, batches, agents, offered, uncontested };
+  const { durationMs, readMs, offerMs, blockedMs, batches, agents, offered, uncontested } = r;
+  // Its progress lines (every 5 s of a long fan-out): how far it got when.
+  const progress = configService.logs
+    .filter((l) => l.msg === 'config change fanning out' && l['configHash'] === configHash)
+    .map((l) => ({ elapsedMs: l['elapsedMs'], agents: l['agents'], offered: l['offered'], readMs: l['readMs'], offerMs: l['offerMs'] }));
+  return { durationMs, readMs, offerMs, blockedMs, batches, agents, offered, uncontested, progress };
 }
 
 /** Messages the gateways dropped so far, by reason (`shepherd_gateway_drops_total`), summed over the gateways still answering. */

@@ -9,6 +9,7 @@ import { connectPostgres, type SqlStore } from '@shepherd/store';
 import { loopbackAppEnv, realEnginesEnv, startAppProcess, stopAllAppProcesses, testEngines, uniqueName, type AppProcess } from '@shepherd/testing';
 import { Redis } from 'ioredis';
 import type { CleanupStack } from './cleanup-stack.js';
+import { GC_ON_SIGUSR2 } from './gc-signal.js';
 import { verifyRunRemoved } from './run-leftovers.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -95,7 +96,8 @@ export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleD
     // A directory per process: node names profiles by pid and thread, and tsx's loader thread writes one too.
     const profDir = profile && cpuProfDir !== undefined ? join(cpuProfDir, label) : undefined;
     if (profDir !== undefined) await mkdir(profDir, { recursive: true });
-    const nodeArgs = profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
+    // Gateways collect on SIGUSR2, so their memory per agent can be read without uncollected garbage.
+    const nodeArgs = [...(main === MAINS.gateway ? GC_ON_SIGUSR2 : []), ...(profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir])];
     const app = startAppProcess({ main, name: label, env: { ...env, ...extra }, logLimit: 2_000, nodeArgs });
     if (profDir !== undefined) profiled.push(app);
     await app.waitForLog('ready', READY_TIMEOUT_MS);

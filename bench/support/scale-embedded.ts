@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loopbackAppEnv, startAppProcess, stopAllAppProcesses, uniqueName } from '@shepherd/testing';
 import type { CleanupStack } from './cleanup-stack.js';
+import { collectGarbage, GC_ON_SIGUSR2 } from './gc-signal.js';
 import { countApplied, countConnected, pacedProbe, restGetter, type Pacing } from './rest-counts.js';
 import { directoryCheck, verifyNothingLeft } from './run-leftovers.js';
 import { MAINS, READY_TIMEOUT_MS } from './scale-deployment.js';
@@ -17,13 +18,6 @@ import type { ScaleSystem, ScaleSystemOptions } from './scale-system.js';
  */
 const REST_PACING: Pacing = { minIntervalMs: 500, maxDuty: 0.5 };
 const ID = 'all-in-one';
-/**
- * Node options of the all-in-one: `gc()` exposed and run on SIGUSR2 (a data: URL module, so no
- * file to ship). Its start-up leaves some 350 MiB of garbage (measured here: 907 MiB RSS idle,
- * 478 MiB once V8 collected on its own about 25 s later, or during the ramp); without a
- * collection first the memory baseline is that much too high and the RSS per agent negative.
- */
-const GC_ON_SIGUSR2 = ['--expose-gc', '--import', 'data:text/javascript,process.on("SIGUSR2",()=>globalThis.gc())'];
 
 /**
  * Starts one `apps/all-in-one` process (gateway, config service and REST API) on the embedded
@@ -65,13 +59,7 @@ export async function startEmbeddedSystem(options: ScaleSystemOptions, cleanup: 
     configService: app,
     storeOnline: () => online(undefined),
     storeApplied: (hash: string) => applied(hash),
-    async settleMemory() {
-      // Twice: the first collection's finalizers may free more.
-      for (let i = 0; i < 2; i += 1) {
-        app.kill('SIGUSR2');
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-    },
+    settleMemory: () => collectGarbage([app]),
     async stopProfiled() {
       if (profDir === undefined) return [];
       await app.stop(30_000);

@@ -102,11 +102,16 @@ export async function steadyPhase(s: Stack): Promise<void> {
     const b = before.procs.get(name);
     if (a && b) cpu[name] = +cpuPercent(b, a).toFixed(1);
   }
+  // Memory per agent as sampled, and once more after a collection: the idle floor, without the
+  // garbage a busy machine's V8 had not collected yet (both baselines were taken after one).
+  await system.settleMemory?.();
+  const collected = await Promise.all(system.gateways.map((g) => sampleProcess(g.app.pid)));
   const perAgent = system.gateways.map((g, i) => {
     const a = after.procs.get(g.id);
     const b = baseline[i];
     const held = Number(sumByLabel(after.metrics[i] ?? '', 'shepherd_gateway_connections', 'transport')['websocket'] ?? 0);
-    return { gateway: g.id, held, rssMiB: rssMiB(a), kibPerAgent: a && b && held > 0 ? +((a.rssBytes - b.rssBytes) / 1024 / held).toFixed(2) : null };
+    const kib = (sample: ProcSample | undefined): number | null => (sample && b && held > 0 ? +((sample.rssBytes - b.rssBytes) / 1024 / held).toFixed(2) : null);
+    return { gateway: g.id, held, rssMiB: rssMiB(a), kibPerAgent: kib(a), kibPerAgentAfterGc: kib(collected[i]) };
   });
   const result = {
     seconds: +seconds.toFixed(1),

@@ -1,4 +1,5 @@
 import type { CleanupStack } from './cleanup-stack.js';
+import { collectGarbage } from './gc-signal.js';
 import { pidsByName, sampleProcesses, type GroupSample } from './proc-stats.js';
 import { openScaleDeployment, type ScaleDeployment } from './scale-deployment.js';
 import type { EngineSnapshot, NamedProcess, ScaleSystem, ScaleSystemOptions } from './scale-system.js';
@@ -60,6 +61,7 @@ export async function startRealSystem(options: ScaleSystemOptions, cleanup: Clea
     storeOnlineOn: (gatewayIds: readonly string[]) => countRow(store, 'SELECT count(*) AS n FROM agents WHERE connected AND gateway_id = ANY($1)', [gatewayIds]),
     configServiceBacklog: () => deployment.configServiceBacklog(),
     engineSnapshot: () => engineSnapshot(deployment),
+    settleMemory: () => collectGarbage(apps),
     stopProfiled: () => deployment.stopProfiled(),
   } satisfies ScaleSystem);
 }

@@ -55,8 +55,9 @@ export interface ScaleSystem {
   /** Load of the engine processes; absent for the embedded engines (they live inside the Shepherd process). */
   readonly engineSnapshot?: () => Promise<EngineSnapshot>;
   /**
-   * Called before the memory baseline (no agent connected yet): lets the processes drop their
-   * start-up garbage so that it is not counted against the agents; absent when not needed.
+   * Asks the gateway processes to collect their garbage (about 2 s). Called before the memory
+   * baseline (no agent connected yet), so start-up garbage is not counted against the agents, and
+   * again at the end of the steady phase for the idle floor per agent.
    */
   readonly settleMemory?: () => Promise<void>;
   /**
