@@ -1,30 +1,14 @@
 import { ConnectionEventKind, DeliveryKind, type IAgentToServer } from '@shepherd/proto';
 import { Registry } from '@shepherd/runtime';
-import type { SqlStore } from '@shepherd/store';
-import { interceptingStore } from '@shepherd/store/testing';
 import { waitFor } from '@shepherd/testing';
 import { describe, expect, it } from 'vitest';
 import { FULL_CAPABILITIES, connectionEventBytes, description, newAgent, seq } from './agent-fixtures.test-helpers.js';
 import { parseSelector } from './selector.js';
+import { holdingFanout, type HeldFanout } from './fanout-hold.test-helpers.js';
 import { DEFAULT_FILES, useServiceHarness } from './service-harness.test-helpers.js';
 import { ENGINES, useTestDatabase } from './test-database.test-helpers.js';
 
 const RESEND_MS = 60_000;
-
-/** A store whose fan-out uid listings wait until `release()`. */
-function holdingFanout(inner: SqlStore) {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let blocked = 0;
-  const store = interceptingStore(inner, async (sql, _params, next) => {
-    if (/ORDER BY instance_uid LIMIT/.test(sql)) {
-      blocked += 1;
-      await held;
-    }
-    return next();
-  });
-  return { store, release: () => release(), blocked: () => blocked };
-}
 
 /** Gateways' liveness batches (`<prefix>.agent.liveness`): plain heartbeats of many agents in one bus message. */
 describe.each(ENGINES)('config service liveness batches on %s', (engine) => {
@@ -129,7 +113,7 @@ describe.each(ENGINES)('config service liveness batches on %s', (engine) => {
   });
 
   describe('while a config change fans out', () => {
-    let hold: ReturnType<typeof holdingFanout>;
+    let hold: HeldFanout;
     const held = useServiceHarness(db, {
       metrics: registry,
       store: () => (hold = holdingFanout(db.store)).store,

@@ -1,32 +1,17 @@
-import type { SqlStore } from '@shepherd/store';
 import { interceptingStore } from '@shepherd/store/testing';
 import { waitFor } from '@shepherd/testing';
 import { describe, expect, it } from 'vitest';
 import { FULL_CAPABILITIES, description, envelopeBytes, newAgent, seq } from './agent-fixtures.test-helpers.js';
 import { parseSelector } from './selector.js';
+import { holdingFanout, type HeldFanout } from './fanout-hold.test-helpers.js';
 import { DEFAULT_FILES, useServiceHarness } from './service-harness.test-helpers.js';
 import { ENGINES, type TestDatabase, useTestDatabase } from './test-database.test-helpers.js';
-
-/** A store whose fan-out reads (the keyset batches) wait until `release()`. */
-function holdingFanoutReads(inner: SqlStore) {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let blocked = 0;
-  const store = interceptingStore(inner, async (sql, _params, next) => {
-    if (/ORDER BY instance_uid LIMIT/.test(sql)) {
-      blocked += 1;
-      await held;
-    }
-    return next();
-  });
-  return { store, release: () => release(), blocked: () => blocked };
-}
 
 describe.each(ENGINES)('config service: a fan-out goes before agent events on %s', (engine) => {
   const db: TestDatabase = useTestDatabase(engine);
 
   /** Starts a fan-out that stays blocked in its first read, runs `before`, then publishes a new agent's first report. */
-  async function reportDuringFanout(h: ReturnType<typeof useServiceHarness>, hold: ReturnType<typeof holdingFanoutReads>, before: () => Promise<void> = async () => undefined) {
+  async function reportDuringFanout(h: ReturnType<typeof useServiceHarness>, hold: HeldFanout, before: () => Promise<void> = async () => undefined) {
     await h.admin.createConfig({ tenantId: 'default', author: 'tester', files: DEFAULT_FILES, selector: parseSelector('env=test') });
     await waitFor(() => hold.blocked() > 0, { description: 'the fan-out to start reading' });
     await before();
@@ -38,13 +23,13 @@ describe.each(ENGINES)('config service: a fan-out goes before agent events on %s
   }
 
   describe('with one event at a time during a fan-out', () => {
-    let hold: ReturnType<typeof holdingFanoutReads>;
+    let hold: HeldFanout;
     let heldAgent = '';
     let releaseAgent: () => void = () => undefined;
     let agentHeld = false;
     // The fan-out's listing is held, and so is the inventory write of `heldAgent`.
     const store = () =>
-      interceptingStore((hold = holdingFanoutReads(db.store)).store, async (sql, params, next) => {
+      interceptingStore((hold = holdingFanout(db.store)).store, async (sql, params, next) => {
         if (heldAgent !== '' && /^\s*INSERT INTO agents/.test(sql) && JSON.stringify(params).includes(heldAgent)) {
           agentHeld = true;
           await new Promise<void>((resolve) => (releaseAgent = resolve));
