@@ -44,6 +44,7 @@ describe('gateway options', () => {
     ['path', 'v1/opamp'],
     ['port', 70_000],
     ['maxConnections', 0],
+    ['listenBacklog', 0],
     ['ownershipTtlMs', 1.5],
     ['authenticator', undefined],
   ])('refuses a bad %s', (name, value) => {

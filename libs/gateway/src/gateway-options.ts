@@ -8,6 +8,13 @@ import { GatewayOptionError } from './errors.js';
 /** The OpAMP spec's recommended message size limit, both directions (wire-facts §7.11). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Default listen backlog: the ceiling most Linux kernels allow (`net.core.somaxconn` is 4096
+ * since 5.4). Node's own default, 511, left a 25 s tail of agents retrying their SYNs when a
+ * gateway with 19 500 agents was killed (docs/benchmarks.md).
+ */
+export const DEFAULT_LISTEN_BACKLOG = 4096;
+
 /** Options of {@link startGateway}. Required ones first; the rest tune bounds and have defaults. */
 export interface GatewayOptions {
   /** Listen address (OPAMP_HOST). */
@@ -20,6 +27,13 @@ export interface GatewayOptions {
   readonly maxMessageBytes?: number;
   /** Most concurrent WebSocket connections; further upgrades get 503 + Retry-After. */
   readonly maxConnections: number;
+  /**
+   * Connections the kernel queues until the gateway accepts them (default
+   * {@link DEFAULT_LISTEN_BACKLOG}; Linux caps it at `net.core.somaxconn`). When a gateway dies,
+   * its agents reconnect to the others within a second or two; beyond the queue the kernel drops
+   * their SYNs, and each dropped one is retried 1, 3, 7, 15 and 31 s later.
+   */
+  readonly listenBacklog?: number;
   /** Base retry delay told to refused or drained agents; jittered up to twice this. */
   readonly retryAfterSeconds: number;
   /** WebSocket ping period; a connection that missed the previous pong is terminated. */
@@ -109,6 +123,7 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     path: o.path,
     maxMessageBytes: int('maxMessageBytes', o.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 64, 1024 * 1024 * 1024),
     maxConnections: int('maxConnections', o.maxConnections, undefined, 1, 10_000_000),
+    listenBacklog: int('listenBacklog', o.listenBacklog, DEFAULT_LISTEN_BACKLOG, 1, 65_535),
     retryAfterSeconds: int('retryAfterSeconds', o.retryAfterSeconds, undefined, 1, 86_400),
     pingIntervalMs: int('pingIntervalMs', o.pingIntervalMs, undefined, 10, 3_600_000),
     ownershipTtlMs: int('ownershipTtlMs', o.ownershipTtlMs, undefined, 30, 3_600_000),

@@ -148,7 +148,7 @@ function createOpampServer(opts: ResolvedGatewayOptions, hub: AgentHub, wss: Web
 function listen(server: Server, opts: ResolvedGatewayOptions): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', (err) => reject(new GatewayListenError(`cannot listen on ${opts.host}:${opts.port}: ${err.message}`, { cause: err })));
-    server.listen(opts.port, opts.host, () => {
+    server.listen({ port: opts.port, host: opts.host, backlog: opts.listenBacklog }, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : opts.port);
     });

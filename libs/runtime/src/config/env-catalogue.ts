@@ -229,6 +229,14 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'gateway',
   },
+  OPAMP_LISTEN_BACKLOG: {
+    schema: integer(1, 65_535),
+    default: '4096',
+    description:
+      'Connections the kernel queues until the gateway accepts them (Linux caps it at net.core.somaxconn). A dead gateway\'s agents all reconnect within seconds; beyond the queue their SYNs are dropped and retried 1-31 s later.',
+    secret: false,
+    group: 'gateway',
+  },
   OPAMP_RETRY_AFTER_SECONDS: {
     schema: integer(1, 3600),
     default: '30',
