@@ -37,6 +37,15 @@ const LOADGEN_ARGS = ['--ramp', String(RAMP_PER_PROCESS), '--http-concurrency', 
 /** Below this share of the target rate a step is flagged: the load generators (or the CPU they share) set the pace. */
 const PACED_SHARE = 0.9;
 
+const USAGE = `usage: npm run bench:http-heartbeats -- [options]
+  --agents N     simulated HTTP agents (default 2000, at most 19000)
+  --clients N    load-generator processes (default 2, at most 8)
+  --rates LIST   total polls/s of the steps, comma-separated (default 500,1000,2000,3000,4000,6000,8000)
+  --step-s N     measured seconds per step (default 15, at most 120)
+  --warmup-s N   warm-up before each step's window (default: 3 s plus the first polls' ramp)
+  --out FILE     also write every step as JSON (for bench:plot)
+  --help         this text`;
+
 type ServerName = HttpHeartbeatStep['server'];
 
 /** One step's figures over the measured window, summed over the load generators (the `--out` shape). */
@@ -141,8 +150,20 @@ async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; sto
 
 function parseOptions(): SweepArgs & { out: string | undefined } {
   const { values } = parseArgs({
-    options: { agents: { type: 'string' }, 'step-s': { type: 'string' }, rates: { type: 'string' }, clients: { type: 'string' }, 'warmup-s': { type: 'string' }, out: { type: 'string' } },
+    options: {
+      agents: { type: 'string' },
+      'step-s': { type: 'string' },
+      rates: { type: 'string' },
+      clients: { type: 'string' },
+      'warmup-s': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
+  if (values.help === true) {
+    say(USAGE);
+    process.exit(0);
+  }
   const agents = Math.min(19_000, Number(values.agents ?? 2000));
   const stepS = Math.min(120, Number(values['step-s'] ?? 15));
   const processes = Math.min(8, Number(values.clients ?? 2));
@@ -150,7 +171,7 @@ function parseOptions(): SweepArgs & { out: string | undefined } {
   const warmupS = values['warmup-s'] === undefined ? warmupSeconds(agents, processes) : Math.min(120, Number(values['warmup-s']));
   const whole = [agents, stepS, processes, warmupS].every((n) => Number.isInteger(n) && n > 0);
   if (!whole || rates.length === 0 || processes > agents || rates.some((r) => r < processes)) {
-    throw new Error('--agents, --step-s, --clients, --warmup-s and --rates must be positive integers, with --clients at most --agents and every rate at least --clients');
+    throw new Error(`--agents, --step-s, --clients, --warmup-s and --rates must be positive integers, with --clients at most --agents and every rate at least --clients\n${USAGE}`);
   }
   return { agents, stepS, warmupS, rates, processes, out: values.out };
 }
