@@ -4,6 +4,15 @@ import { loadAverage as load } from './proc-stats.js';
 import { scrape, sumByLabel } from './prom-text.js';
 import { peakBacklog, type KillPoint } from './scale-output.js';
 import { STORE_POLL_MS } from './scale-phases.js';
+
+/**
+ * How long a fan-out or failover phase waits for each of its stages: 5 minutes up to 50 000
+ * agents, proportionally more beyond (a 100 000-agent store took longer than 5 minutes to show
+ * every APPLIED on this machine, and the phase's figures are still worth having).
+ */
+export function stageTimeoutMs(agents: number): number {
+  return Math.max(300_000, Math.ceil(agents * 6));
+}
 import { say, type Stack } from './scale-stack.js';
 import { startSampler } from './series-sampler.js';
 import { downsampleSorted, percentilesOfSorted } from './sorted-sample.js';
@@ -75,11 +84,11 @@ export async function fanoutPhase(s: Stack): Promise<string> {
   let latencies: number[] = [];
   let drops: Record<string, number> = {};
   try {
-    agentsMs = await waitUntil('APPLIED at every agent', 300_000, () => fleet.appliedTimes(configHash).length >= args.agents, () => `${fleet.appliedTimes(configHash).length} applied`);
+    agentsMs = await waitUntil('APPLIED at every agent', stageTimeoutMs(args.agents), () => fleet.appliedTimes(configHash).length >= args.agents, () => `${fleet.appliedTimes(configHash).length} applied`);
     let stored = 0;
     storeMs = await waitUntil(
       'APPLIED in the store for every agent',
-      300_000,
+      stageTimeoutMs(args.agents),
       async () => (stored = await system.storeApplied(configHash)) >= args.agents,
       () => `store shows ${stored} APPLIED`,
       STORE_POLL_MS,
@@ -137,14 +146,14 @@ export async function killPhase(s: Stack, configHash: string | undefined): Promi
     victim!.app.kill('SIGKILL');
     await victim!.app.exited;
     await waitUntil('the loadgen to notice', 60_000, () => fleet.total().connected < args.agents);
-    await waitUntil('every agent reconnected', 300_000, () => fleet.total().connected >= args.agents, () => `connected ${fleet.total().connected}`);
+    await waitUntil('every agent reconnected', stageTimeoutMs(args.agents), () => fleet.total().connected >= args.agents, () => `connected ${fleet.total().connected}`);
     reconnectedMs = Date.now() - t0;
     const converged = async (): Promise<boolean> => {
       if ((survivorsOnline = await onlineOn(survivors)) < args.agents) return false;
       return configHash === undefined || (await system.storeApplied(configHash)) >= args.agents;
     };
     const what = 'the store showing every agent online on a surviving gateway' + (configHash ? ' with its APPLIED status' : '');
-    await waitUntil(what, 300_000, converged, () => `store shows ${survivorsOnline} online on survivors`, STORE_POLL_MS);
+    await waitUntil(what, stageTimeoutMs(args.agents), converged, () => `store shows ${survivorsOnline} online on survivors`, STORE_POLL_MS);
   } finally {
     s.series.kill = await sampler.stop();
   }
