@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuthLogger } from './auth-logger.js';
 import { bearerToken } from './bearer.js';
 import { principalFromClaims } from './claims.js';
-import { DEV_PRINCIPAL, devTokenMatches } from './dev-token.js';
+import { DEV_PRINCIPAL, devTokenMatcher } from './dev-token.js';
 import { AuthConfigError, AuthKeysUnavailableError, UnauthenticatedError } from './errors.js';
 import { jwksVerifier, staticKeyVerifier, type JwtVerifier } from './jwt/jose-verifier.js';
 import { readVerificationKey } from './jwt/key-file.js';
@@ -102,16 +102,20 @@ function activeDevToken(opts: AuthenticatorOptions, verifier: JwtVerifier | unde
 }
 
 class BearerAuthenticator implements Authenticator {
+  readonly #devTokenMatches: ((presented: string) => boolean) | undefined;
+
   constructor(
     private readonly verifier: JwtVerifier | undefined,
-    private readonly devToken: string | undefined,
+    devToken: string | undefined,
     private readonly tenantClaim: string,
     private readonly logger: AuthLogger,
-  ) {}
+  ) {
+    this.#devTokenMatches = devToken === undefined ? undefined : devTokenMatcher(devToken);
+  }
 
   async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
     const token = bearerToken(authorizationHeader);
-    if (this.devToken !== undefined && devTokenMatches(token, this.devToken)) return DEV_PRINCIPAL;
+    if (this.#devTokenMatches?.(token) === true) return DEV_PRINCIPAL;
     if (this.verifier === undefined) {
       throw new UnauthenticatedError('invalid_token', 'bearer token does not match the development token');
     }

@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { devTokenMatches } from './dev-token.js';
+import { devTokenMatcher } from './dev-token.js';
 
-describe('devTokenMatches', () => {
+describe('devTokenMatcher', () => {
   const expected = 'dev-token-0123456789';
+  const matches = devTokenMatcher(expected);
 
   it('accepts the exact token only', () => {
-    expect(devTokenMatches(expected, expected)).toBe(true);
-    expect(devTokenMatches('dev-token-0123456788', expected)).toBe(false);
-    expect(devTokenMatches('DEV-TOKEN-0123456789', expected)).toBe(false);
+    expect(matches(expected)).toBe(true);
+    expect(matches('dev-token-0123456788')).toBe(false);
+    expect(matches('DEV-TOKEN-0123456789')).toBe(false);
   });
 
   it('refuses prefixes, extensions and the empty string without throwing on length differences', () => {
-    expect(devTokenMatches(expected.slice(0, -1), expected)).toBe(false);
-    expect(devTokenMatches(`${expected}x`, expected)).toBe(false);
-    expect(devTokenMatches('', expected)).toBe(false);
+    expect(matches(expected.slice(0, -1))).toBe(false);
+    expect(matches(`${expected}x`)).toBe(false);
+    expect(matches('')).toBe(false);
+  });
+
+  it('compares bytes, not what a normalisation would make equal', () => {
+    // "é" precomposed and decomposed render alike but are different tokens.
+    expect(devTokenMatcher('caf\u00e9-0123456789abcdef')('cafe\u0301-0123456789abcdef')).toBe(false);
+    expect(devTokenMatcher('caf\u00e9-0123456789abcdef')('caf\u00e9-0123456789abcdef')).toBe(true);
   });
 });
