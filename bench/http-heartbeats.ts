@@ -44,6 +44,7 @@ const USAGE = `usage: npm run bench:http-heartbeats -- [options]
   --step-s N     measured seconds per step (default 15, at most 120)
   --warmup-s N   warm-up before each step's window (default: 3 s plus the first polls' ramp)
   --out FILE     also write every step as JSON (for bench:plot)
+  --cpu-prof DIR run the gateway with node --cpu-prof into DIR/<gateway>/ (summary: npm run bench:cpu-profile)
   --help         this text`;
 
 type ServerName = HttpHeartbeatStep['server'];
@@ -148,7 +149,7 @@ async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; sto
   return { endpoint, stop };
 }
 
-function parseOptions(): SweepArgs & { out: string | undefined } {
+function parseOptions(): SweepArgs & { out: string | undefined; cpuProfDir: string | undefined } {
   const { values } = parseArgs({
     options: {
       agents: { type: 'string' },
@@ -157,6 +158,7 @@ function parseOptions(): SweepArgs & { out: string | undefined } {
       clients: { type: 'string' },
       'warmup-s': { type: 'string' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -173,7 +175,9 @@ function parseOptions(): SweepArgs & { out: string | undefined } {
   if (!whole || rates.length === 0 || processes > agents || rates.some((r) => r < processes)) {
     throw new Error(`--agents, --step-s, --clients, --warmup-s and --rates must be positive integers, with --clients at most --agents and every rate at least --clients\n${USAGE}`);
   }
-  return { agents, stepS, warmupS, rates, processes, out: values.out };
+  // npm runs scripts from the repository root; the path is the caller's.
+  const cpuProfDir = values['cpu-prof'] === undefined ? undefined : resolve(process.env['INIT_CWD'] ?? process.cwd(), values['cpu-prof']);
+  return { agents, stepS, warmupS, rates, processes, out: values.out, cpuProfDir };
 }
 
 async function main(): Promise<void> {
@@ -186,11 +190,12 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     say(`HTTP heartbeat throughput: ${agents} agents, ${processes} load generator(s), steps of ${warmupS} s warm-up + ${stepS} s at ${rates.join(', ')} polls/s; load ${load()}`);
-    const deployment = await openScaleDeployment(cleanup);
+    const deployment = await openScaleDeployment(cleanup, { cpuProfDir: options.cpuProfDir });
     const gateway = await deployment.startGateway(`${deployment.name.replace(/_/g, '-')}-gw`);
     const shepherd = await sweep('shepherd', 'Shepherd gateway (NATS + Redis)', gateway.url('opamp'), deployment.token, options);
     // Each server runs alone while measured: the gateway's after-work must not slow the mock.
     await gateway.stop();
+    if (options.cpuProfDir !== undefined) say(`gateway CPU profile under ${options.cpuProfDir}`);
     const mockServer = await startMock(cleanup);
     const mock = await sweep('mock', '@elastic/mockopampserver', mockServer.endpoint, deployment.token, options);
     await mockServer.stop();
