@@ -7,8 +7,8 @@ import { InvalidInstanceUidError } from './errors.js';
 
 const UID_BYTES = 16;
 const CANONICAL_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Dash positions of the canonical form, as byte offsets before which a dash goes. */
-const DASH_BEFORE = new Set([4, 6, 8, 10]);
+/** Two lowercase hex digits of every byte value: formatting runs once per agent message. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** True when `value` is a Uint8Array of exactly 16 bytes (any UUID version, even nil). */
 export function isValidUid(value: unknown): value is Uint8Array {
@@ -21,12 +21,12 @@ export function isValidUid(value: unknown): value is Uint8Array {
  */
 export function uidToString(bytes: Uint8Array): string {
   if (!isValidUid(bytes)) throw new InvalidInstanceUidError('an instance uid must be exactly 16 bytes');
-  let text = '';
-  for (let i = 0; i < UID_BYTES; i++) {
-    if (DASH_BEFORE.has(i)) text += '-';
-    text += (bytes[i] as number).toString(16).padStart(2, '0');
-  }
-  return text;
+  const h = (from: number, to: number): string => {
+    let text = '';
+    for (let i = from; i < to; i++) text += HEX[bytes[i] as number];
+    return text;
+  };
+  return `${h(0, 4)}-${h(4, 6)}-${h(6, 8)}-${h(8, 10)}-${h(10, 16)}`;
 }
 
 /**
