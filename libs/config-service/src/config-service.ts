@@ -51,6 +51,8 @@ export interface ConfigServiceOptions {
    * offers go out first (default 16, 1..1024).
    */
   readonly fanoutEventConcurrency?: number;
+  /** A fan-out logs `config change fanning out` with its counts this often (default 5 000 ms; 0 after every batch). */
+  readonly fanoutProgressIntervalMs?: number;
   /** Wall clock in ms (default `Date.now`); tests move it to cross the resend window. */
   readonly now?: () => number;
   /** Signs every offered config (docs/config-signing.md); unsigned when absent. */
@@ -118,7 +120,7 @@ export async function startConfigService(options: ConfigServiceOptions): Promise
   try {
     await ensureTopology(bus, topology);
     consumers.push(await bus.consume({ ...topology.consumers['config-service'], maxInFlight: settings.maxInFlight }, handle));
-    const onConfigChanged = configEventHandler({ store, logger, metrics, reconciler, fanoutBatch: settings.fanoutBatch, priority });
+    const onConfigChanged = configEventHandler({ store, logger, metrics, reconciler, priority, ...settings });
     consumers.push(await bus.consume({ ...topology.configConsumers['config-service'], maxInFlight: 1 }, onConfigChanged));
   } catch (err) {
     await Promise.all(consumers.map((consumer) => consumer.stop()));
@@ -140,6 +142,7 @@ function configEventHandler(deps: {
   readonly metrics: ServiceMetrics;
   readonly reconciler: Reconciler;
   readonly fanoutBatch: number;
+  readonly fanoutProgressIntervalMs: number;
   readonly priority: FanoutPriority;
 }): (msg: BusMessage) => Promise<void> {
   return async (msg: BusMessage): Promise<void> => {
@@ -156,8 +159,9 @@ function configEventHandler(deps: {
     const end = deps.priority.begin();
     let result;
     try {
-      const progress = (soFar: object): void => deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...soFar, elapsedMs: Math.round(performance.now() - started) }, 'config change fanning out');
-      result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch, progress);
+      const report = (soFar: object): void =>
+        deps.logger.info({ assignmentId: event.assignmentId, configHash: event.configHash, ...soFar, elapsedMs: Math.round(performance.now() - started) }, 'config change fanning out');
+      result = await fanOut(deps.store, deps.reconciler, event, deps.fanoutBatch, { everyMs: deps.fanoutProgressIntervalMs, report });
     } finally {
       end();
     }
@@ -173,6 +177,7 @@ interface Settings {
   readonly lastSeenIntervalMs: number;
   readonly healIntervalMs: number;
   readonly fanoutEventConcurrency: number;
+  readonly fanoutProgressIntervalMs: number;
 }
 
 function validate(options: ConfigServiceOptions): Settings {
@@ -192,5 +197,6 @@ function validate(options: ConfigServiceOptions): Settings {
     lastSeenIntervalMs: int('lastSeenIntervalMs', options.lastSeenIntervalMs ?? 30_000, 0, 86_400_000),
     healIntervalMs: int('healIntervalMs', options.healIntervalMs ?? 300_000, 0, 86_400_000),
     fanoutEventConcurrency: int('fanoutEventConcurrency', options.fanoutEventConcurrency ?? 16, 1, 1024),
+    fanoutProgressIntervalMs: int('fanoutProgressIntervalMs', options.fanoutProgressIntervalMs ?? 5_000, 0, 3_600_000),
   });
 }

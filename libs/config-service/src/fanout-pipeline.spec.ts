@@ -40,7 +40,8 @@ describe.each(ENGINES)('fan-out pipeline on %s', (engine) => {
   const db = useTestDatabase(engine);
   let gated: ReturnType<typeof gatedOfferWrites>;
   // Batches of 2: twice as many agents as batches in flight make more batches than may run at once.
-  const h = useServiceHarness(db, { store: () => (gated = gatedOfferWrites(db.store)).store, fanoutBatch: 2 });
+  // Progress after every batch, so a test can follow the fan-out.
+  const h = useServiceHarness(db, { store: () => (gated = gatedOfferWrites(db.store)).store, fanoutBatch: 2, fanoutProgressIntervalMs: 0 });
 
   async function onlineAgents(count: number): Promise<void> {
     for (let i = 0; i < count; i += 1) {
@@ -64,6 +65,22 @@ describe.each(ENGINES)('fan-out pipeline on %s', (engine) => {
     await waitFor(() => h.logs.some((line) => line.msg === 'config change reconciled'), { description: 'the fan-out' });
     const done = h.logs.find((line) => line.msg === 'config change reconciled')!.obj;
     expect(done).toMatchObject({ agents, offered: agents, batches: agents / 2 });
+  });
+
+  it('logs its progress as batches settle: agents read and offered so far, and the time since the event', async () => {
+    const agents = 8;
+    await onlineAgents(agents);
+    await h.takeDeliveries();
+    gated.open();
+    const { configHash } = await h.admin.createConfig({ tenantId: 'default', author: 'tester', files: DEFAULT_FILES, selector: parseSelector('env=p') });
+    await waitFor(() => h.logs.some((line) => line.msg === 'config change reconciled'), { description: 'the fan-out' });
+    const progress = h.logs.filter((line) => line.msg === 'config change fanning out').map((line) => line.obj);
+    expect(progress).toHaveLength(agents / 2);
+    for (const line of progress) expect(line).toMatchObject({ configHash, elapsedMs: expect.any(Number) });
+    const offered = progress.map((line) => line['offered'] as number);
+    expect(offered).toEqual([...offered].sort((a, b) => a - b));
+    expect(offered.at(-1)).toBe(agents);
+    expect(progress.map((line) => line['agents'] as number).every((read, i) => read >= offered[i]!)).toBe(true);
   });
 
   it('fails the event only after the batches in flight settled, and the redelivery offers what is left', async () => {

@@ -26,8 +26,13 @@ export interface FanoutResult {
  * this is also how many offers a fan-out keeps on their way (8 × CONFIG_FANOUT_BATCH).
  */
 export const FANOUT_BATCHES_IN_FLIGHT = 8;
-/** A long fan-out reports its progress this often (through `onProgress`). */
-const PROGRESS_INTERVAL_MS = 5_000;
+/** How a long fan-out reports how far it got: after a batch, when `everyMs` passed since the last report. */
+export interface FanoutProgress {
+  readonly everyMs: number;
+  report(soFar: FanoutResult): void;
+}
+
+const NO_PROGRESS: FanoutProgress = { everyMs: Number.POSITIVE_INFINITY, report: () => undefined };
 /** Batches whose uids one listing query returns. */
 const BATCHES_PER_LISTING = 10;
 
@@ -50,7 +55,7 @@ export async function fanOut(
   reconciler: Reconciler,
   event: ConfigChangedEvent,
   batchSize: number,
-  onProgress: (soFar: FanoutResult) => void = () => undefined,
+  progress: FanoutProgress = NO_PROGRESS,
 ): Promise<FanoutResult> {
   const target = event.instanceUid === undefined ? { selector: event.selector } : { instanceUid: event.instanceUid };
   // An agent pin also depends on its own selector matching the agent: resolved per agent (one agent anyway).
@@ -70,9 +75,9 @@ export async function fanOut(
     const outcomes = await batch.reconcile();
     totals.offerMs += performance.now() - offerStarted;
     totals.offered += outcomes.filter((outcome) => outcome === 'offered').length;
-    if (performance.now() - reportedAt >= PROGRESS_INTERVAL_MS) {
+    if (performance.now() - reportedAt >= progress.everyMs) {
       reportedAt = performance.now();
-      onProgress(result());
+      progress.report(result());
     }
   };
   try {
