@@ -10,8 +10,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Default listen backlog: the ceiling most Linux kernels allow (`net.core.somaxconn` is 4096
- * since 5.4). Node's own default, 511, left a 25 s tail of agents retrying their SYNs when a
- * gateway with 19 500 agents was killed (docs/benchmarks.md).
+ * since 5.4). With node's own default, 511, the last agents of a killed gateway holding 19 500
+ * came back only when their SYNs were retried 31 s after the kill (docs/benchmarks.md).
  */
 export const DEFAULT_LISTEN_BACKLOG = 4096;
 
