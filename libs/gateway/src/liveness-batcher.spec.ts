@@ -76,6 +76,37 @@ describe('LivenessBatcher', () => {
     expect(batcher.pending).toBe(0);
   });
 
+  it('keeps at most maxInFlight batches on their way while the bus does not answer, then drops the heartbeats of agents not pending', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const r = recorder(async () => {
+      await held;
+      return true;
+    });
+    let dropped = 0;
+    const batcher = new LivenessBatcher('gw-1', r.publish, 2, 2, (count) => (dropped += count));
+    for (let n = 1; n <= 6; n += 1) batcher.record(entry(n), 1n, 0);
+    // Two batches in flight (1-2, 3-4); 5 and 6 wait.
+    expect(r.batches.map(r.seqs)).toEqual([
+      ['1:1', '2:1'],
+      ['3:1', '4:1'],
+    ]);
+    expect(batcher.pending).toBe(2);
+    batcher.record(entry(7), 1n, 0);
+    batcher.flush();
+    expect(dropped).toBe(1);
+    // A pending agent's newer heartbeat still replaces its older one.
+    batcher.record(entry(5), 2n, 0);
+    expect(dropped).toBe(1);
+    expect(r.batches).toHaveLength(2);
+    release();
+    await batcher.settled();
+    batcher.flush();
+    await batcher.settled();
+    expect(r.batches.map(r.seqs).at(-1)).toEqual(['5:2', '6:1']);
+    expect(batcher.pending).toBe(0);
+  });
+
   it('flushes on its timer once started, and not after stop', async () => {
     const r = recorder();
     const batcher = new LivenessBatcher('gw-1', r.publish);

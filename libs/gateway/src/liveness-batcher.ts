@@ -8,6 +8,13 @@ import { newBatchId } from './holder-ids.js';
  * batcher holds before it publishes without waiting for its interval.
  */
 export const MAX_LIVENESS_PER_BATCH = 4096;
+/**
+ * Most batches published and not yet settled. While the bus is slow or down, pending heartbeats
+ * wait instead of piling up in publishes; once the pending set is full too, the heartbeats of
+ * agents not in it are dropped (counted): liveness is best effort, the agent's next message
+ * carries it again.
+ */
+export const MAX_LIVENESS_BATCHES_IN_FLIGHT = 4;
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -31,17 +38,23 @@ interface PendingLiveness {
  * entry may be published after the agent left, and a batch may be handled after a later message
  * of the same agent. A batch the bus could not store goes back into the pending set (unless a newer
  * heartbeat of the agent arrived meanwhile, or the set is full), to be published with the next one.
- * Memory is bounded: at most {@link MAX_LIVENESS_PER_BATCH} pending entries plus the batches in flight.
+ * Memory is bounded: at most `maxPerBatch` pending entries and `maxInFlight` batches in flight.
  */
 export class LivenessBatcher {
   #pending = new Map<string, PendingLiveness>();
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
 
+  /**
+   * @param onDropped called with the number of heartbeats dropped because the pending set was
+   *   full while `maxInFlight` batches were still on their way.
+   */
   constructor(
     private readonly gatewayId: string,
     private readonly publish: LivenessPublish,
     private readonly maxPerBatch = MAX_LIVENESS_PER_BATCH,
+    private readonly maxInFlight = MAX_LIVENESS_BATCHES_IN_FLIGHT,
+    private readonly onDropped: (count: number) => void = () => undefined,
   ) {}
 
   /** Agents with a heartbeat waiting to be published. */
@@ -63,17 +76,23 @@ export class LivenessBatcher {
 
   /** Records `entry`'s plain heartbeat `sequenceNum` received at `atMs`, replacing an older pending one. */
   record(entry: AgentEntry, sequenceNum: bigint, atMs: number): void {
+    if (!this.#pending.has(entry.uid) && this.#pending.size >= this.maxPerBatch) {
+      this.flush();
+      if (this.#pending.size >= this.maxPerBatch) return this.onDropped(1);
+    }
     this.#pending.set(entry.uid, { entry, sequenceNum, atMs });
     if (this.#pending.size >= this.maxPerBatch) this.flush();
   }
 
-  /** Publishes every pending heartbeat now, in batches of at most `maxPerBatch`; returns at once. */
+  /**
+   * Publishes the pending heartbeats now, in batches of at most `maxPerBatch`, as far as
+   * `maxInFlight` allows (the rest stay pending); returns at once.
+   */
   flush(): void {
-    if (this.#pending.size === 0) return;
-    const taken = [...this.#pending.values()];
-    this.#pending = new Map();
-    for (let i = 0; i < taken.length; i += this.maxPerBatch) {
-      const work = this.#publishBatch(taken.slice(i, i + this.maxPerBatch)).finally(() => this.#inFlight.delete(work));
+    while (this.#pending.size > 0 && this.#inFlight.size < this.maxInFlight) {
+      const taken = [...this.#pending.values()].slice(0, this.maxPerBatch);
+      for (const item of taken) this.#pending.delete(item.entry.uid);
+      const work = this.#publishBatch(taken).finally(() => this.#inFlight.delete(work));
       this.#inFlight.add(work);
     }
   }
