@@ -4,6 +4,7 @@
  * status per agent and hash, and the admin operations the REST API exposes.
  */
 export { startConfigService, type ConfigService, type ConfigServiceOptions } from './config-service.js';
+export { createLivenessWriter, type LivenessUpdate, type LivenessWriter, type LivenessWriterOptions } from './liveness-writer.js';
 export { configServiceModule, sharedSigningKey } from './config-service-module.js';
 export { resolveSigningKey, DEV_SIGNING_KEY_FILE, type SigningKeySource } from './signing-key-source.js';
 export {
