@@ -116,7 +116,8 @@ export function createOfferSender(options: OfferSenderOptions): OfferSender {
       for (const i of group.indexes) outcomes[i] = missed.has((to[i] as OfferTo).view.instanceUid) ? 'not-delivered' : 'offered';
     } catch (err) {
       if (err instanceof NoRespondersError) {
-        for (const i of group.indexes) outcomes[i] = offerOne(to[i] as OfferTo, at, new Map([[key(version.tenantId, version.hash), { version, signature }]]));
+        const only: PreparedTargets = new Map([[key(version.tenantId, version.hash), { version, signature }]]);
+        for (const i of group.indexes) outcomes[i] = offerOne(to[i] as OfferTo, at, only);
         return;
       }
       logger.warn({ ...errorFields(err), gatewayId: owner.gatewayId, agents: uids.length }, 'a gateway did not confirm a multicast offer; its agents are offered again on their next report');
