@@ -24,7 +24,7 @@ export {
   type PutOutcome,
 } from './delivery-mailbox.js';
 export { composeReply, prepareDelivery, type ComposedReply } from './compose-reply.js';
-export { offerTemplate, passThroughOffer, type OfferTemplate } from './pass-through-offer.js';
+export { offerTemplate, type OfferTemplate } from './pass-through-offer.js';
 export { errorReply } from './error-reply.js';
 export { GATEWAY_SERVER_CAPABILITIES } from './server-capabilities.js';
 export { MalformedAgentMessageError, OpampCoreOptionError, SessionMismatchError } from './errors.js';

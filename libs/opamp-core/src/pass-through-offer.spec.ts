@@ -1,6 +1,7 @@
 import { AgentCapabilities as AC, decodeServerToAgent, encodeServerToAgent, toLong, toMask, type IServerToAgent } from '@shepherd/proto';
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_SERVER_CAPABILITIES, offerTemplate, passThroughOffer, prepareDelivery } from './index.js';
+import type { BitMask } from '@shepherd/proto';
+import { GATEWAY_SERVER_CAPABILITIES, offerTemplate, prepareDelivery } from './index.js';
 
 const UID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const ACCEPTS = toMask(AC.AgentCapabilities_ReportsStatus, AC.AgentCapabilities_AcceptsRemoteConfig);
@@ -9,6 +10,11 @@ const OFFER: IServerToAgent = {
   instanceUid: UID,
   remoteConfig: { configHash: Buffer.alloc(32, 7), config: { configMap: { 'collector.yaml': file('receivers: {}\n'), 'b.yaml': file('x') } } },
 };
+
+/** The template's bytes for one agent, as a single delivery uses them. */
+function passThroughOffer(serverToAgent: Uint8Array, uid: Uint8Array, agentCapabilities: BitMask, serverCapabilities: BitMask): Uint8Array | undefined {
+  return offerTemplate(serverToAgent)?.bytesFor(uid, agentCapabilities, serverCapabilities);
+}
 
 /** What the general path sends: decode, gate and stamp, encode. */
 function generalPath(message: IServerToAgent): Buffer | undefined {

@@ -18,7 +18,8 @@ export interface OfferTemplate {
    * The ServerToAgent bytes for the agent `instanceUid` with `agentCapabilities`: its
    * instance_uid (§7.20) and the server capabilities (§7.22) around the offer, which is what
    * {@link prepareDelivery} and an encode would give. `undefined` when the agent does not set
-   * AcceptsRemoteConfig (gating would remove the offer, §7.46) or the template names another agent.
+   * AcceptsRemoteConfig (gating would remove the offer, §7.46), the template names another agent,
+   * or `instanceUid` is not 16 bytes.
    */
   bytesFor(instanceUid: Uint8Array, agentCapabilities: BitMask, serverCapabilities: BitMask): Uint8Array | undefined;
 }
@@ -52,7 +53,7 @@ export function offerTemplate(serverToAgent: Uint8Array): OfferTemplate | undefi
   if (!offerSeen) return undefined;
   return {
     bytesFor(instanceUid, agentCapabilities, serverCapabilities) {
-      if (!hasCapability(agentCapabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig)) return undefined;
+      if (instanceUid.length !== UID_BYTES || !hasCapability(agentCapabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig)) return undefined;
       if (ownUid !== undefined && Buffer.compare(ownUid, instanceUid) !== 0) return undefined;
       const capabilities = encodeUint64Field(CAPABILITIES, BigInt.asUintN(64, toBigInt(serverCapabilities)));
       return ownUid === undefined
@@ -60,13 +61,4 @@ export function offerTemplate(serverToAgent: Uint8Array): OfferTemplate | undefi
         : Buffer.concat([serverToAgent, capabilities]);
     },
   };
-}
-
-/**
- * {@link offerTemplate} for one delivery: the bytes to push to agent `instanceUid`, or
- * `undefined` when the general path must run.
- */
-export function passThroughOffer(serverToAgent: Uint8Array, instanceUid: Uint8Array, agentCapabilities: BitMask, serverCapabilities: BitMask): Uint8Array | undefined {
-  if (instanceUid.length !== UID_BYTES) return undefined;
-  return offerTemplate(serverToAgent)?.bytesFor(instanceUid, agentCapabilities, serverCapabilities);
 }
