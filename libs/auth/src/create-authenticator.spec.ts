@@ -40,6 +40,18 @@ describe('createAuthenticator in production mode', () => {
     expect((await configError({ ...base, mode: 'production', jwksUrl: 'https://idp.test/jwks', jwks: { cooldownMs: -1 } })).message).toMatch(/cooldownMs/);
   });
 
+  it('refuses a token cache size or lifetime that is not a non-negative integer', async () => {
+    const prod = { ...base, mode: 'production', jwtKeyFile: issuer.publicKeyFile } as const;
+    for (const tokenCacheMax of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect((await configError({ ...prod, tokenCacheMax })).message).toBe('AUTH_TOKEN_CACHE_MAX must be a non-negative integer');
+    }
+    expect((await configError({ ...prod, tokenCacheMax: 1_000_001 })).message).toBe('AUTH_TOKEN_CACHE_MAX must be at most 1000000');
+    for (const tokenCacheTtlMs of [-1, 0.5, Number.NaN]) {
+      expect((await configError({ ...prod, tokenCacheTtlMs })).message).toBe('AUTH_TOKEN_CACHE_TTL_MS must be a non-negative integer');
+    }
+    await expect(createAuthenticator({ ...prod, tokenCacheMax: 0, tokenCacheTtlMs: 0 })).resolves.toBeDefined();
+  });
+
   it('returns no development token and refuses anything but a valid JWT', async () => {
     const setup = await createAuthenticator({ ...base, mode: 'production', jwtKeyFile: issuer.publicKeyFile });
     expect(setup.devToken).toBeUndefined();
@@ -91,7 +103,11 @@ describe('createAuthenticator in development mode', () => {
     const logger = recordingLogger();
     await createAuthenticator({ ...base, logger, mode: 'development', devToken: DEV_TOKEN });
     expect(logger.lines).toEqual([
-      { level: 'info', msg: 'bearer authentication ready', obj: { mode: 'development', jwt: 'none', devToken: 'on', tenantClaim: 'tenant' } },
+      {
+        level: 'info',
+        msg: 'bearer authentication ready',
+        obj: { mode: 'development', jwt: 'none', devToken: 'on', tenantClaim: 'tenant', tokenCacheMax: 10_000, tokenCacheTtlMs: 60_000 },
+      },
     ]);
     expect(JSON.stringify(logger.lines)).not.toContain(DEV_TOKEN);
   });

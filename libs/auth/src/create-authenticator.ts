@@ -7,6 +7,12 @@ import { AuthConfigError, AuthKeysUnavailableError, UnauthenticatedError } from 
 import { jwksVerifier, staticKeyVerifier, type JwtVerifier } from './jwt/jose-verifier.js';
 import { readVerificationKey } from './jwt/key-file.js';
 import type { Authenticator, Principal } from './principal.js';
+import {
+  DEFAULT_TOKEN_CACHE_MAX,
+  DEFAULT_TOKEN_CACHE_TTL_MS,
+  jwtRefusedFromMs,
+  VerifiedTokenCache,
+} from './verified-token-cache.js';
 
 /** Options of {@link createAuthenticator} (the AUTH_* variables plus the mode). */
 export interface AuthenticatorOptions {
@@ -26,6 +32,16 @@ export interface AuthenticatorOptions {
   readonly devToken?: string;
   /** JWKS fetch tuning; defaults: cooldown 30 s, cache 10 min, timeout 5 s. */
   readonly jwks?: { readonly cooldownMs?: number; readonly cacheMaxAgeMs?: number; readonly timeoutMs?: number };
+  /**
+   * Most verified tokens remembered, so that a token presented again (an agent's every poll) is
+   * not verified again; default 10 000, 0 turns the cache off.
+   */
+  readonly tokenCacheMax?: number;
+  /**
+   * Longest a verified token is remembered (never past its `exp`), in ms; default 60 000, 0 turns
+   * the cache off. A key removed from the JWKS reaches tokens already seen within this time.
+   */
+  readonly tokenCacheTtlMs?: number;
   readonly logger: AuthLogger;
 }
 
@@ -39,9 +55,12 @@ export interface AuthenticatorSetup {
 const MIN_DEV_TOKEN_LENGTH = 16;
 const TENANT_CLAIM = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/** lru-cache preallocates ~44 bytes of index per entry up front (44 MiB here): more is likely a typo. */
+const MAX_TOKEN_CACHE_ENTRIES = 1_000_000;
+
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new AuthConfigError(`jwks.${name} must be a non-negative integer`);
+  if (!Number.isInteger(value) || value < 0) throw new AuthConfigError(`${name} must be a non-negative integer`);
   return value;
 }
 
@@ -76,6 +95,10 @@ function validate(opts: AuthenticatorOptions): void {
   if (opts.devToken !== undefined && opts.devToken.length < MIN_DEV_TOKEN_LENGTH) {
     throw new AuthConfigError(`AUTH_DEV_TOKEN must be at least ${MIN_DEV_TOKEN_LENGTH} characters`);
   }
+  if (nonNegative(opts.tokenCacheMax, 0, 'AUTH_TOKEN_CACHE_MAX') > MAX_TOKEN_CACHE_ENTRIES) {
+    throw new AuthConfigError(`AUTH_TOKEN_CACHE_MAX must be at most ${MAX_TOKEN_CACHE_ENTRIES}`);
+  }
+  nonNegative(opts.tokenCacheTtlMs, 0, 'AUTH_TOKEN_CACHE_TTL_MS');
 }
 
 async function buildVerifier(opts: AuthenticatorOptions): Promise<JwtVerifier | undefined> {
@@ -84,9 +107,9 @@ async function buildVerifier(opts: AuthenticatorOptions): Promise<JwtVerifier | 
   if (opts.jwksUrl === undefined) return undefined;
   const jwks = {
     url: parseJwksUrl(opts.jwksUrl),
-    cooldownMs: nonNegative(opts.jwks?.cooldownMs, 30_000, 'cooldownMs'),
-    cacheMaxAgeMs: nonNegative(opts.jwks?.cacheMaxAgeMs, 600_000, 'cacheMaxAgeMs'),
-    timeoutMs: nonNegative(opts.jwks?.timeoutMs, 5_000, 'timeoutMs'),
+    cooldownMs: nonNegative(opts.jwks?.cooldownMs, 30_000, 'jwks.cooldownMs'),
+    cacheMaxAgeMs: nonNegative(opts.jwks?.cacheMaxAgeMs, 600_000, 'jwks.cacheMaxAgeMs'),
+    timeoutMs: nonNegative(opts.jwks?.timeoutMs, 5_000, 'jwks.timeoutMs'),
   };
   return jwksVerifier(Object.freeze(jwks), checks);
 }
@@ -109,18 +132,33 @@ class BearerAuthenticator implements Authenticator {
     devToken: string | undefined,
     private readonly tenantClaim: string,
     private readonly logger: AuthLogger,
+    private readonly verified: VerifiedTokenCache | undefined,
   ) {
     this.#devTokenMatches = devToken === undefined ? undefined : devTokenMatcher(devToken);
   }
 
   async authenticate(authorizationHeader: string | undefined): Promise<Principal> {
     const token = bearerToken(authorizationHeader);
-    if (this.#devTokenMatches?.(token) === true) return DEV_PRINCIPAL;
+    const known = this.verified?.get(token);
+    if (known !== undefined) return known;
+    if (this.#devTokenMatches?.(token) === true) {
+      this.verified?.remember(token, DEV_PRINCIPAL);
+      return DEV_PRINCIPAL;
+    }
     if (this.verifier === undefined) {
       throw new UnauthenticatedError('invalid_token', 'bearer token does not match the development token');
     }
+    return this.#verifyJwt(this.verifier, token);
+  }
+
+  async #verifyJwt(verifier: JwtVerifier, token: string): Promise<Principal> {
     try {
-      return principalFromClaims(await this.verifier(token), this.tenantClaim);
+      const claims = await verifier(token);
+      const principal = principalFromClaims(claims, this.tenantClaim);
+      // jose requires `exp`, so it is a number here; were it not, nothing would bound the entry.
+      const exp = claims['exp'];
+      if (typeof exp === 'number') this.verified?.remember(token, principal, jwtRefusedFromMs(exp));
+      return principal;
     } catch (err) {
       if (err instanceof AuthKeysUnavailableError) this.logger.warn({ err: { message: err.message } }, err.message);
       throw err;
@@ -140,19 +178,33 @@ class BearerAuthenticator implements Authenticator {
  * constant time) with principal `{subject: 'dev', tenantId: 'default',
  * roles: ['admin'], method: 'dev-token'}`, and JWTs whose signature, `exp`
  * (required), `nbf`, `iss` and `aud` check out, with 30 s of clock tolerance.
+ * Tokens that verified are remembered (see {@link VerifiedTokenCache}: at most
+ * `tokenCacheMax` of them, each for `tokenCacheTtlMs` and never past its `exp`), so
+ * a token presented again is not verified again.
  * @throws {AuthConfigError} production without a JWT key or JWKS URL,
  *   production with a dev token, both key sources set, an unreadable or
- *   unsupported key file, a bad JWKS URL, a short dev token, a bad tenant claim name.
+ *   unsupported key file, a bad JWKS URL, a short dev token, a bad tenant claim name,
+ *   a token cache size or lifetime that is not a non-negative integer (or a size above 1 000 000).
  */
 export async function createAuthenticator(opts: AuthenticatorOptions): Promise<AuthenticatorSetup> {
   validate(opts);
   const verifier = await buildVerifier(opts);
   const devToken = activeDevToken(opts, verifier);
   const source = opts.jwtKeyFile !== undefined ? 'key-file' : opts.jwksUrl !== undefined ? 'jwks' : 'none';
+  const tokenCacheMax = opts.tokenCacheMax ?? DEFAULT_TOKEN_CACHE_MAX;
+  const tokenCacheTtlMs = opts.tokenCacheTtlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS;
   opts.logger.info(
-    { mode: opts.mode, jwt: source, devToken: devToken === undefined ? 'off' : 'on', tenantClaim: opts.tenantClaim },
+    {
+      mode: opts.mode,
+      jwt: source,
+      devToken: devToken === undefined ? 'off' : 'on',
+      tenantClaim: opts.tenantClaim,
+      tokenCacheMax,
+      tokenCacheTtlMs,
+    },
     'bearer authentication ready',
   );
-  const authenticator = Object.freeze(new BearerAuthenticator(verifier, devToken, opts.tenantClaim, opts.logger));
+  const cache = VerifiedTokenCache.create(tokenCacheMax, tokenCacheTtlMs);
+  const authenticator = Object.freeze(new BearerAuthenticator(verifier, devToken, opts.tenantClaim, opts.logger, cache));
   return Object.freeze(devToken === undefined ? { authenticator } : { authenticator, devToken });
 }

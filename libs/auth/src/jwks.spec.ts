@@ -1,46 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTokenIssuer, type TestPublicJwk, type TestTokenIssuer } from '@shepherd/testing';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AuthKeysUnavailableError, createAuthenticator, UnauthenticatedError, type AuthenticatorOptions } from './index.js';
+import { issuerPairForSpec, startJwksServer, type JwksServer } from './jwks-server.test-helpers.js';
 import { recordingLogger } from './test-logger.test-helpers.js';
 
-/** A JWKS endpoint on port 0 whose keys and status a test can change. */
-interface JwksServer {
-  url: string;
-  keys: TestPublicJwk[];
-  status: number;
-  fetches: number;
-  close(): Promise<void>;
-}
-
-async function startJwksServer(): Promise<JwksServer> {
-  const state = { keys: [] as TestPublicJwk[], status: 200, fetches: 0 };
-  const server: Server = createServer((_req, res) => {
-    state.fetches += 1;
-    res.writeHead(state.status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: state.keys }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-}
-
-let first: TestTokenIssuer;
-let second: TestTokenIssuer;
+const issuers = issuerPairForSpec();
 let jwks: JwksServer;
-
-beforeAll(async () => {
-  first = await createTestTokenIssuer({ kid: 'key-1' });
-  second = await createTestTokenIssuer({ kid: 'key-2' });
-});
-afterAll(async () => {
-  await first.dispose();
-  await second.dispose();
-});
 afterEach(async () => {
   await jwks.close();
 });
@@ -61,26 +25,26 @@ async function jwksAuth(extra: Partial<AuthenticatorOptions> = {}) {
 describe('JWT authentication with a JWKS URL', () => {
   it('verifies tokens with keys fetched from the URL and caches the set', async () => {
     const { authenticator, devToken } = await jwksAuth();
-    jwks.keys = [first.publicJwk];
+    jwks.keys = [issuers.first.publicJwk];
     expect(devToken).toBeUndefined();
-    expect(await authenticator.authenticate(`Bearer ${first.sign({ tenant: 'acme' })}`)).toMatchObject({ tenantId: 'acme', method: 'jwt' });
-    await authenticator.authenticate(`Bearer ${first.sign()}`);
+    expect(await authenticator.authenticate(`Bearer ${issuers.first.sign({ tenant: 'acme' })}`)).toMatchObject({ tenantId: 'acme', method: 'jwt' });
+    await authenticator.authenticate(`Bearer ${issuers.first.sign()}`);
     expect(jwks.fetches).toBe(1);
   });
 
   it('fetches the set again when a token names a new kid (key rotation)', async () => {
     const { authenticator } = await jwksAuth({ jwks: { cooldownMs: 0 } });
-    jwks.keys = [first.publicJwk];
-    await authenticator.authenticate(`Bearer ${first.sign()}`);
-    jwks.keys = [first.publicJwk, second.publicJwk];
-    expect(await authenticator.authenticate(`Bearer ${second.sign({ sub: 'rotated' })}`)).toMatchObject({ subject: 'rotated' });
+    jwks.keys = [issuers.first.publicJwk];
+    await authenticator.authenticate(`Bearer ${issuers.first.sign()}`);
+    jwks.keys = [issuers.first.publicJwk, issuers.second.publicJwk];
+    expect(await authenticator.authenticate(`Bearer ${issuers.second.sign({ sub: 'rotated' })}`)).toMatchObject({ subject: 'rotated' });
     expect(jwks.fetches).toBe(2);
   });
 
   it('refuses a token whose kid is not in the set', async () => {
     const { authenticator } = await jwksAuth();
-    jwks.keys = [first.publicJwk];
-    const err = await authenticator.authenticate(`Bearer ${second.sign()}`).catch((e: unknown) => e);
+    jwks.keys = [issuers.first.publicJwk];
+    const err = await authenticator.authenticate(`Bearer ${issuers.second.sign()}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnauthenticatedError);
     expect((err as UnauthenticatedError).reason).toBe('unknown_key');
     expect((err as UnauthenticatedError).message).toBe('JWT was signed by an unknown key');
@@ -98,7 +62,7 @@ describe('JWT authentication with a JWKS URL', () => {
   it('answers AuthKeysUnavailableError, and logs it, when the JWKS endpoint fails', async () => {
     const { authenticator, logger } = await jwksAuth();
     jwks.status = 500;
-    const err = await authenticator.authenticate(`Bearer ${first.sign()}`).catch((e: unknown) => e);
+    const err = await authenticator.authenticate(`Bearer ${issuers.first.sign()}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthKeysUnavailableError);
     expect((err as AuthKeysUnavailableError).code).toBe('AUTH_KEYS_UNAVAILABLE');
     expect((err as AuthKeysUnavailableError).kind).toBe('unavailable');
@@ -108,7 +72,7 @@ describe('JWT authentication with a JWKS URL', () => {
   it('answers AuthKeysUnavailableError when nothing listens at the JWKS URL', async () => {
     const { authenticator } = await jwksAuth();
     await jwks.close();
-    const err = await authenticator.authenticate(`Bearer ${first.sign()}`).catch((e: unknown) => e);
+    const err = await authenticator.authenticate(`Bearer ${issuers.first.sign()}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthKeysUnavailableError);
     jwks = await startJwksServer(); // afterEach closes it
   });

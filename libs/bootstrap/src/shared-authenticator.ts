@@ -9,6 +9,8 @@ export const AUTH_ENV = [
   'AUTH_JWT_AUDIENCE',
   'AUTH_TENANT_CLAIM',
   'AUTH_DEV_TOKEN',
+  'AUTH_TOKEN_CACHE_MAX',
+  'AUTH_TOKEN_CACHE_TTL_MS',
 ] as const;
 
 type AuthEnv = (typeof AUTH_ENV)[number];
@@ -30,6 +32,8 @@ export function sharedAuthenticator(ctx: AppContext<never, AuthEnv>): Promise<Au
       audience: config.authJwtAudience,
       tenantClaim: config.authTenantClaim,
       devToken: config.authDevToken,
+      tokenCacheMax: config.authTokenCacheMax,
+      tokenCacheTtlMs: config.authTokenCacheTtlMs,
       logger,
     });
     if (devToken !== undefined && config.authDevToken === undefined) {

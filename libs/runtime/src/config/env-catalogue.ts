@@ -312,6 +312,22 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: true,
     group: 'auth',
   },
+  AUTH_TOKEN_CACHE_MAX: {
+    schema: integer(0, 1_000_000),
+    default: '10000',
+    description:
+      'Most bearer tokens a process remembers as verified, so that an agent polling with the same token is not verified again on every request (least recently used first out). Only tokens that passed are kept; 0 verifies every request.',
+    secret: false,
+    group: 'auth',
+  },
+  AUTH_TOKEN_CACHE_TTL_MS: {
+    schema: integer(0, 3_600_000),
+    default: '60000',
+    description:
+      'Longest a verified token is remembered, never past its `exp` (plus the 30 s clock tolerance). A key removed from the JWKS reaches tokens already seen within this time; 0 verifies every request.',
+    secret: false,
+    group: 'auth',
+  },
   CONFIG_RESEND_AFTER_MS: {
     schema: integer(1000, 86_400_000),
     default: '60000',
