@@ -127,7 +127,7 @@ export class AgentHub {
     // numbers are checked here, per session, not downstream.
     if (plainHeartbeat && !x.fullStateRequested && this.liveness !== undefined) {
       this.liveness.record(entry, toBigInt(message.sequenceNum), Date.now());
-      this.metrics.protocol.inc({ event: 'heartbeat_batched' });
+      this.metrics.heartbeatBatched.inc();
     } else if (deferPublish) {
       this.metrics.protocol.inc({ event: 'heartbeat_deferred' });
     } else {

@@ -1,7 +1,20 @@
-import { Counter, Gauge, type Registry } from '@shepherd/runtime';
+import { Counter, counterTally, Gauge, type CounterTally, type Registry } from '@shepherd/runtime';
 
 /** Transport label values. */
 export type TransportLabel = 'websocket' | 'http';
+
+/** Outgoing OpAMP message types. */
+export type OutType = 'reply' | 'push' | 'error';
+
+/** One transport's per-message series: counted on every agent message, so kept as tallies. */
+export interface TransportTallies {
+  /** `messages{direction=in,type=agent_to_server}` and `bytes{direction=in}`. */
+  readonly messagesIn: CounterTally;
+  readonly bytesIn: CounterTally;
+  /** `messages{direction=out}` by type and `bytes{direction=out}`. */
+  readonly messagesOut: Readonly<Record<OutType, CounterTally>>;
+  readonly bytesOut: CounterTally;
+}
 
 /** The gateway's Prometheus metrics (all prefixed `shepherd_gateway_`). */
 export interface GatewayMetrics {
@@ -19,6 +32,20 @@ export interface GatewayMetrics {
   readonly deliveries: Counter<'outcome'>;
   /** ReportFullState requests and uid reassignments. */
   readonly protocol: Counter<'event'>;
+  /** The series counted on every agent message (see {@link counterTally}), by transport. */
+  readonly perMessage: Readonly<Record<TransportLabel, TransportTallies>>;
+  /** `protocol{event=heartbeat_batched}`, counted on most messages. */
+  readonly heartbeatBatched: CounterTally;
+}
+
+function transportTallies(messages: GatewayMetrics['messages'], bytes: GatewayMetrics['bytes'], transport: TransportLabel): TransportTallies {
+  const out = (type: OutType): CounterTally => counterTally(messages, { direction: 'out', transport, type });
+  return Object.freeze({
+    messagesIn: counterTally(messages, { direction: 'in', transport, type: 'agent_to_server' }),
+    bytesIn: counterTally(bytes, { direction: 'in', transport }),
+    messagesOut: Object.freeze({ reply: out('reply'), push: out('push'), error: out('error') }),
+    bytesOut: counterTally(bytes, { direction: 'out', transport }),
+  });
 }
 
 function counter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Counter<L> {
@@ -34,13 +61,23 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const connections =
     (registry.getSingleMetric(gaugeName) as Gauge<'transport'> | undefined) ??
     new Gauge({ name: gaugeName, help: 'Live OpAMP connections (websocket) and agent sessions (http).', labelNames: ['transport'], registers: [registry] });
+  const messages = counter(registry, 'shepherd_gateway_messages_total', 'OpAMP messages received and sent.', ['direction', 'transport', 'type']);
+  const bytes = counter(registry, 'shepherd_gateway_bytes_total', 'OpAMP payload bytes received and sent.', ['direction', 'transport']);
+  const protocol = counter(
+    registry,
+    'shepherd_gateway_protocol_events_total',
+    'ReportFullState requests, uid reassignments, plain heartbeats put in a liveness batch (heartbeat_batched) or left unpublished at the publish bound (heartbeat_deferred), liveness batches published (liveness_batch) and connections paused while publishes are at their bound (reads_paused).',
+    ['event'],
+  );
   return {
     connections,
-    messages: counter(registry, 'shepherd_gateway_messages_total', 'OpAMP messages received and sent.', ['direction', 'transport', 'type']),
-    bytes: counter(registry, 'shepherd_gateway_bytes_total', 'OpAMP payload bytes received and sent.', ['direction', 'transport']),
+    messages,
+    bytes,
     errors: counter(registry, 'shepherd_gateway_errors_total', 'Refused or failed requests and messages, by code.', ['code']),
     drops: counter(registry, 'shepherd_gateway_drops_total', 'Messages dropped instead of sent or kept, by reason.', ['reason']),
     deliveries: counter(registry, 'shepherd_gateway_deliveries_total', 'Deliveries received from services, by outcome.', ['outcome']),
-    protocol: counter(registry, 'shepherd_gateway_protocol_events_total', 'ReportFullState requests, uid reassignments, plain heartbeats put in a liveness batch (heartbeat_batched) or left unpublished at the publish bound (heartbeat_deferred), liveness batches published (liveness_batch) and connections paused while publishes are at their bound (reads_paused).', ['event']),
+    protocol,
+    perMessage: Object.freeze({ websocket: transportTallies(messages, bytes, 'websocket'), http: transportTallies(messages, bytes, 'http') }),
+    heartbeatBatched: counterTally(protocol, { event: 'heartbeat_batched' }),
   };
 }

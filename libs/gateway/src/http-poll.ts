@@ -29,8 +29,9 @@ export async function servePoll(req: IncomingMessage, res: ServerResponse, hub: 
     refuseBody(res, hub, err, gzip);
     return;
   }
-  metrics.messages.inc({ direction: 'in', transport: 'http', type: 'agent_to_server' });
-  metrics.bytes.inc({ direction: 'in', transport: 'http' }, body.length);
+  const counts = metrics.perMessage.http;
+  counts.messagesIn.inc();
+  counts.bytesIn.inc(body.length);
   const decoded = decodeAgentPayload(body);
   if (!decoded.ok) return badRequest(res, hub, decoded.reply, gzip);
   const headerProblem = checkUidHeader(req.headers['opamp-instance-uid'], decoded.message.instanceUid);
@@ -44,8 +45,8 @@ export async function servePoll(req: IncomingMessage, res: ServerResponse, hub: 
   if (result.error !== undefined) return badRequest(res, hub, result.reply, gzip, false);
   const bytes = withDeliveries(hub, result.reply, result.entry);
   sendProtobuf(res, 200, bytes, gzip);
-  metrics.messages.inc({ direction: 'out', transport: 'http', type: 'reply' });
-  metrics.bytes.inc({ direction: 'out', transport: 'http' }, bytes.length);
+  counts.messagesOut.reply.inc();
+  counts.bytesOut.inc(bytes.length);
 }
 
 /** The reply with pending deliveries merged, encoded; falls back to the bare reply when the merge is too large (§7.15). */
@@ -84,7 +85,7 @@ function checkUidHeader(header: string | string[] | undefined, uid: Uint8Array):
 function badRequest(res: ServerResponse, hub: AgentHub, reply: IServerToAgent, gzip: boolean, count = true): void {
   if (count) hub.metrics.errors.inc({ code: 'bad_request' });
   sendProtobuf(res, 400, encodeServerToAgent(reply), gzip);
-  hub.metrics.messages.inc({ direction: 'out', transport: 'http', type: 'error' });
+  hub.metrics.perMessage.http.messagesOut.error.inc();
 }
 
 function refuseBody(res: ServerResponse, hub: AgentHub, err: unknown, gzip: boolean): void {

@@ -86,8 +86,8 @@ export class WsAgentConnection implements AgentConnection {
       return false;
     }
     this.socket.send(encodeWsFrame(payload), { binary: true });
-    metrics.messages.inc({ direction: 'out', transport: 'websocket', type });
-    metrics.bytes.inc({ direction: 'out', transport: 'websocket' }, payload.length + 1);
+    metrics.perMessage.websocket.messagesOut[type].inc();
+    metrics.perMessage.websocket.bytesOut.inc(payload.length + 1);
     return true;
   }
 
@@ -177,8 +177,8 @@ export class WsAgentConnection implements AgentConnection {
       return;
     }
     const frame = toBytes(data);
-    metrics.messages.inc({ direction: 'in', transport: 'websocket', type: 'agent_to_server' });
-    metrics.bytes.inc({ direction: 'in', transport: 'websocket' }, frame.length);
+    metrics.perMessage.websocket.messagesIn.inc();
+    metrics.perMessage.websocket.bytesIn.inc(frame.length);
     if (!isBinary) {
       metrics.errors.inc({ code: 'bad_request' });
       this.send(errorReply(undefined, BadRequest, 'OpAMP WebSocket messages must be binary'), 'error');

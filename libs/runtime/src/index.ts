@@ -62,6 +62,7 @@ export {
   type LabelValues,
   type MetricsRegistryOptions,
 } from './metrics.js';
+export { counterTally, type CounterTally } from './counter-tally.js';
 export {
   ConfigError,
   UnknownEnvVarError,
