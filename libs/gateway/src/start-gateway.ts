@@ -162,7 +162,10 @@ function pathOf(req: IncomingMessage): string {
 }
 
 function isProtobuf(req: IncomingMessage): boolean {
-  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === PROTOBUF;
+  const type = req.headers['content-type'];
+  // Agents send exactly this; parameters and other spellings take the slow path.
+  if (type === PROTOBUF) return true;
+  return (type ?? '').split(';')[0]!.trim().toLowerCase() === PROTOBUF;
 }
 
 interface ListenState {

@@ -29,6 +29,8 @@ interface FieldRule {
 type FieldTable = ReadonlyMap<number, FieldRule>;
 
 const tables = new Map<protobuf.Type, FieldTable>();
+/** By fully qualified name: a descriptor lookup walks the namespace tree, and every decoded message needs its table. */
+const tablesByName = new Map<string, FieldTable>();
 
 function scalarRule(label: string, type: string, repeated: boolean): FieldRule {
   const wire = (protobuf.types.basic as Record<string, number | undefined>)[type];
@@ -112,6 +114,11 @@ function walk(reader: protobuf.Reader, end: number, table: FieldTable, depth: nu
  *   wire type; the codec wraps it into a ProtoDecodeError.
  */
 export function checkWire(bytes: Uint8Array, typeName: string): void {
+  let table = tablesByName.get(typeName);
+  if (table === undefined) {
+    table = tableOf(descriptor.lookupType(typeName));
+    tablesByName.set(typeName, table);
+  }
   const reader = protobuf.Reader.create(bytes);
-  walk(reader, reader.len, tableOf(descriptor.lookupType(typeName)), 0);
+  walk(reader, reader.len, table, 0);
 }
