@@ -8,7 +8,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import type { ResolvedGatewayOptions } from './gateway-options.js';
 import { HttpSessionCache, type HttpSessionEnd } from './http-session-cache.js';
 import { newHolderId } from './holder-ids.js';
-import { LivenessBatcher, MAX_LIVENESS_BATCHES_IN_FLIGHT, MAX_LIVENESS_PER_BATCH } from './liveness-batcher.js';
+import { LivenessBatcher } from './liveness-batcher.js';
 import { OwnershipKeeper } from './ownership-keeper.js';
 import { isPlainHeartbeat } from './plain-heartbeat.js';
 import { raceWaiter } from './race-waiter.js';
@@ -78,9 +78,7 @@ export class AgentHub {
               metrics.protocol.inc({ event: 'liveness_batch' });
               return this.publisher.publish(options.topology.subjects.agentLiveness, data, msgId);
             },
-            MAX_LIVENESS_PER_BATCH,
-            MAX_LIVENESS_BATCHES_IN_FLIGHT,
-            (count) => metrics.drops.inc({ reason: 'liveness_backlog' }, count),
+            { onDropped: (count) => metrics.drops.inc({ reason: 'liveness_backlog' }, count) },
           );
     this.keeper = new OwnershipKeeper(options.ownership, options.gatewayId, options.ownershipTtlMs, options.logger, metrics, (uid, holder) =>
       this.#claimLost(uid, holder),

@@ -43,7 +43,7 @@ describe('LivenessBatcher', () => {
 
   it('publishes at once when the pending set is full, and never puts more than the bound in one batch', async () => {
     const r = recorder();
-    const batcher = new LivenessBatcher('gw-1', r.publish, 3);
+    const batcher = new LivenessBatcher('gw-1', r.publish, { maxPerBatch: 3, maxPending: 6 });
     for (let n = 1; n <= 7; n += 1) batcher.record(entry(n), 1n, 0);
     await batcher.settled();
     expect(r.batches.map(r.seqs)).toEqual([
@@ -52,6 +52,22 @@ describe('LivenessBatcher', () => {
     ]);
     expect(batcher.pending).toBe(1);
     expect(new Set(r.msgIds).size).toBe(2);
+  });
+
+  it('holds more agents than one batch, so an agent heartbeating more often than the interval stays one entry', async () => {
+    const r = recorder();
+    const batcher = new LivenessBatcher('gw-1', r.publish, { maxPerBatch: 2, maxPending: 8 });
+    for (const seq of [1n, 2n, 3n]) for (let n = 1; n <= 6; n += 1) batcher.record(entry(n), seq, 0);
+    expect(r.batches).toHaveLength(0);
+    expect(batcher.pending).toBe(6);
+    batcher.flush();
+    await batcher.settled();
+    expect(r.batches.map(r.seqs)).toEqual([
+      ['1:3', '2:3'],
+      ['3:3', '4:3'],
+      ['5:3', '6:3'],
+    ]);
+    expect(batcher.pending).toBe(0);
   });
 
   it('takes a batch the bus refused back, unless a newer heartbeat of the agent arrived meanwhile', async () => {
@@ -84,7 +100,7 @@ describe('LivenessBatcher', () => {
       return true;
     });
     let dropped = 0;
-    const batcher = new LivenessBatcher('gw-1', r.publish, 2, 2, (count) => (dropped += count));
+    const batcher = new LivenessBatcher('gw-1', r.publish, { maxPerBatch: 2, maxInFlight: 2, maxPending: 2, onDropped: (count) => (dropped += count) });
     for (let n = 1; n <= 6; n += 1) batcher.record(entry(n), 1n, 0);
     // Two batches in flight (1-2, 3-4); 5 and 6 wait.
     expect(r.batches.map(r.seqs)).toEqual([

@@ -4,8 +4,7 @@ import { newBatchId } from './holder-ids.js';
 
 /**
  * Most agents in one AgentLivenessBatch. An entry encodes to about 75 bytes, so a batch stays
- * near 300 KiB, well under the bus's 1 MiB message limit; it is also the most heartbeats the
- * batcher holds before it publishes without waiting for its interval.
+ * near 300 KiB, well under the bus's 1 MiB message limit.
  */
 export const MAX_LIVENESS_PER_BATCH = 4096;
 /**
@@ -15,6 +14,26 @@ export const MAX_LIVENESS_PER_BATCH = 4096;
  * carries it again.
  */
 export const MAX_LIVENESS_BATCHES_IN_FLIGHT = 4;
+/**
+ * Most agents with a heartbeat pending, and the count at which the batcher publishes without
+ * waiting for its interval: four batches. Larger than one batch, so that agents polling more
+ * often than the interval (HTTP agents every few seconds) still cost one entry per interval:
+ * with the bound at one batch, 8 000 agents polling every second filled it twice a second and
+ * every poll became an entry.
+ */
+export const MAX_LIVENESS_PENDING = 4 * MAX_LIVENESS_PER_BATCH;
+
+/** Bounds of a {@link LivenessBatcher}; every field has the default named after it. */
+export interface LivenessBatcherLimits {
+  /** Most agents in one batch (default {@link MAX_LIVENESS_PER_BATCH}). */
+  readonly maxPerBatch?: number;
+  /** Most batches published and not settled (default {@link MAX_LIVENESS_BATCHES_IN_FLIGHT}). */
+  readonly maxInFlight?: number;
+  /** Most agents pending; reaching it publishes at once (default {@link MAX_LIVENESS_PENDING}). */
+  readonly maxPending?: number;
+  /** Called with the number of heartbeats dropped because the pending set was full while `maxInFlight` batches were still on their way. */
+  readonly onDropped?: (count: number) => void;
+}
 
 const NANOS_PER_MS = 1_000_000n;
 
@@ -30,7 +49,8 @@ interface PendingLiveness {
 /**
  * Collects the plain heartbeats of this gateway's agents (messages that say nothing but "alive",
  * see `isPlainHeartbeat`) and publishes them as AgentLivenessBatch messages: the newest heartbeat
- * of each agent, every interval or as soon as {@link MAX_LIVENESS_PER_BATCH} agents are pending.
+ * of each agent, every interval or as soon as `maxPending` agents are pending, in batches of at
+ * most `maxPerBatch`.
  * An agent heartbeating every 30 s thus costs the bus and its consumers one entry in a shared
  * message instead of a durable publish, an ack and a handler run of its own.
  *
@@ -38,24 +58,28 @@ interface PendingLiveness {
  * entry may be published after the agent left, and a batch may be handled after a later message
  * of the same agent. A batch the bus could not store goes back into the pending set (unless a newer
  * heartbeat of the agent arrived meanwhile, or the set is full), to be published with the next one.
- * Memory is bounded: at most `maxPerBatch` pending entries and `maxInFlight` batches in flight.
+ * Memory is bounded: at most `maxPending` pending entries and `maxInFlight` batches in flight.
  */
 export class LivenessBatcher {
   #pending = new Map<string, PendingLiveness>();
   #timer: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
 
-  /**
-   * @param onDropped called with the number of heartbeats dropped because the pending set was
-   *   full while `maxInFlight` batches were still on their way.
-   */
+  readonly #maxPerBatch: number;
+  readonly #maxInFlight: number;
+  readonly #maxPending: number;
+  readonly #onDropped: (count: number) => void;
+
   constructor(
     private readonly gatewayId: string,
     private readonly publish: LivenessPublish,
-    private readonly maxPerBatch = MAX_LIVENESS_PER_BATCH,
-    private readonly maxInFlight = MAX_LIVENESS_BATCHES_IN_FLIGHT,
-    private readonly onDropped: (count: number) => void = () => undefined,
-  ) {}
+    limits: LivenessBatcherLimits = {},
+  ) {
+    this.#maxPerBatch = limits.maxPerBatch ?? MAX_LIVENESS_PER_BATCH;
+    this.#maxInFlight = limits.maxInFlight ?? MAX_LIVENESS_BATCHES_IN_FLIGHT;
+    this.#maxPending = limits.maxPending ?? MAX_LIVENESS_PENDING;
+    this.#onDropped = limits.onDropped ?? (() => undefined);
+  }
 
   /** Agents with a heartbeat waiting to be published. */
   get pending(): number {
@@ -76,12 +100,12 @@ export class LivenessBatcher {
 
   /** Records `entry`'s plain heartbeat `sequenceNum` received at `atMs`, replacing an older pending one. */
   record(entry: AgentEntry, sequenceNum: bigint, atMs: number): void {
-    if (!this.#pending.has(entry.uid) && this.#pending.size >= this.maxPerBatch) {
+    if (!this.#pending.has(entry.uid) && this.#pending.size >= this.#maxPending) {
       this.flush();
-      if (this.#pending.size >= this.maxPerBatch) return this.onDropped(1);
+      if (this.#pending.size >= this.#maxPending) return this.#onDropped(1);
     }
     this.#pending.set(entry.uid, { entry, sequenceNum, atMs });
-    if (this.#pending.size >= this.maxPerBatch) this.flush();
+    if (this.#pending.size >= this.#maxPending) this.flush();
   }
 
   /**
@@ -89,12 +113,22 @@ export class LivenessBatcher {
    * `maxInFlight` allows (the rest stay pending); returns at once.
    */
   flush(): void {
-    while (this.#pending.size > 0 && this.#inFlight.size < this.maxInFlight) {
-      const taken = [...this.#pending.values()].slice(0, this.maxPerBatch);
-      for (const item of taken) this.#pending.delete(item.entry.uid);
+    while (this.#pending.size > 0 && this.#inFlight.size < this.#maxInFlight) {
+      const taken = this.#take();
       const work = this.#publishBatch(taken).finally(() => this.#inFlight.delete(work));
       this.#inFlight.add(work);
     }
+  }
+
+  /** Removes and returns the oldest pending heartbeats, at most one batch of them. */
+  #take(): PendingLiveness[] {
+    const taken: PendingLiveness[] = [];
+    for (const item of this.#pending.values()) {
+      if (taken.length === this.#maxPerBatch) break;
+      taken.push(item);
+    }
+    for (const item of taken) this.#pending.delete(item.entry.uid);
+    return taken;
   }
 
   /** Resolves when the batches published so far are settled (stored, or back in the pending set). */
@@ -106,7 +140,7 @@ export class LivenessBatcher {
     const data = encodeAgentLivenessBatch({ gatewayId: this.gatewayId, agents: batch.map(toLiveness) });
     if (await this.publish(data, newBatchId('liveness'))) return;
     for (const item of batch) {
-      if (this.#pending.size >= this.maxPerBatch) return;
+      if (this.#pending.size >= this.#maxPending) return;
       if (!this.#pending.has(item.entry.uid)) this.#pending.set(item.entry.uid, item);
     }
   }
