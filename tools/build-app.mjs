@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles one app into dist/apps/<name>/main.js for deployment. Workspace libs
 // (@shepherd/*) are source-only packages, so they are bundled in; third-party
-// packages stay external and come from node_modules at run time.
+// packages stay external and come from the root node_modules at run time, except
+// those installed nested under a workspace, which are bundled in (see below).
 import { build } from 'esbuild';
 import { cpSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -30,9 +31,19 @@ await build({
     {
       name: 'external-third-party',
       setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) =>
-          args.path.startsWith('@shepherd/') ? undefined : { path: args.path, external: true },
-        );
+        const hoisted = resolve(root, 'node_modules') + '/';
+        b.onResolve({ filter: /^[^./]/ }, async (args) => {
+          if (args.path.startsWith('@shepherd/') || args.pluginData?.probing) return undefined;
+          // The bundle imports externals from dist/apps/<name>/, which finds the hoisted copy
+          // in the root node_modules. A package npm had to install nested under a workspace
+          // (another version is hoisted, e.g. lru-cache 11 beside babel's lru-cache 5) would
+          // then load the wrong version: bundle such a package in instead.
+          const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { probing: true } });
+          if (found.errors.length > 0 || found.path.startsWith(hoisted) || !found.path.includes('/node_modules/')) {
+            return { path: args.path, external: true };
+          }
+          return undefined;
+        });
       },
     },
   ],

@@ -7,25 +7,16 @@
  * afterwards, and no remote-config status is lost.
  */
 import { randomBytes } from 'node:crypto';
-import { startAppProcess, startFakeAgent, stopAllAppProcesses, type AppProcess, type FakeAgent } from '@shepherd/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startAppProcess, startFakeAgent, type AppProcess } from '@shepherd/testing';
+import { describe, expect, it } from 'vitest';
 import { appliedAndTargeted, waitForAgentView } from './support/agent-views.js';
 import { AGENT_START_TIMEOUT_MS, APP_MAINS, READY_TIMEOUT_MS } from './support/apps.js';
 import { severeLogs } from './support/log-checks.js';
-import { realEngineDeployment, type Deployment } from './support/deployment.js';
+import { oneAgentScenario } from './support/one-agent-scenario.js';
+import { realEngineDeployment } from './support/deployment.js';
 import { restClient } from './support/rest-client.js';
 
-let agent: FakeAgent | undefined;
-let deployment: Deployment | undefined;
-
-afterEach(async () => {
-  await agent?.stop();
-  agent = undefined;
-  await stopAllAppProcesses();
-  const finished = deployment;
-  deployment = undefined;
-  await finished?.cleanup();
-});
+const scenario = oneAgentScenario();
 
 async function ready(...apps: AppProcess[]): Promise<void> {
   await Promise.all(apps.map((app) => app.waitForLog('ready', READY_TIMEOUT_MS)));
@@ -33,7 +24,7 @@ async function ready(...apps: AppProcess[]): Promise<void> {
 
 describe('two gateways, config service and admin API as separate processes (real engines)', () => {
   it('delivers through the owning gateway, fails over to the other after kill -9, and keeps every remote-config status', async () => {
-    deployment = await realEngineDeployment();
+    const deployment = (scenario.deployment = await realEngineDeployment());
     const suffix = randomBytes(3).toString('hex');
     const gatewayIds = { a: `e2e-gw-a-${suffix}`, b: `e2e-gw-b-${suffix}` };
     // The consumer first, so the agents' first events find it (its stream is created either way).
@@ -45,15 +36,14 @@ describe('two gateways, config service and admin API as separate processes (real
     const rest = restClient(adminApi.url('api'), deployment.token);
 
     // Fails over in list order, like an agent behind a load balancer: B first, then A.
-    agent = await startFakeAgent({
+    const fake = (scenario.agent = await startFakeAgent({
       endpoint: [gatewayB.url('opampWs'), gatewayA.url('opampWs')],
       transport: 'websocket',
       token: deployment.token,
       heartbeatMs: 2_000,
       reconnect: { minMs: 50, maxMs: 500 },
       description: { identifying: { 'service.name': 'otelcol' }, nonIdentifying: { env: 'test', region: 'us-west-2' } },
-    }, AGENT_START_TIMEOUT_MS);
-    const fake = agent;
+    }, AGENT_START_TIMEOUT_MS));
     expect(fake.endpoint).toBe(gatewayB.url('opampWs'));
     await waitForAgentView(rest, fake.instanceUid, (a) => a.connected && a.gatewayId === gatewayIds.b, 'the agent online through gateway B');
 

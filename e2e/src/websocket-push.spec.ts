@@ -6,26 +6,17 @@
  * converges to a config pushed after the restart.
  */
 import { ServerToAgentFlags, hasCapability, type ServerToAgent } from '@shepherd/proto';
-import { startAppProcess, startFakeAgent, stopAllAppProcesses, type FakeAgent } from '@shepherd/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startAppProcess, startFakeAgent, type FakeAgent } from '@shepherd/testing';
+import { describe, expect, it } from 'vitest';
 import { appliedAndTargeted, waitForAgentView } from './support/agent-views.js';
 import { AGENT_START_TIMEOUT_MS, APP_MAINS, READY_TIMEOUT_MS } from './support/apps.js';
 import { severeLogs } from './support/log-checks.js';
-import { embeddedDeployment, type Deployment } from './support/deployment.js';
+import { oneAgentScenario } from './support/one-agent-scenario.js';
+import { embeddedDeployment } from './support/deployment.js';
 import { freePort } from './support/free-port.js';
 import { restClient } from './support/rest-client.js';
 
-let agent: FakeAgent | undefined;
-let deployment: Deployment | undefined;
-
-afterEach(async () => {
-  await agent?.stop();
-  agent = undefined;
-  await stopAllAppProcesses();
-  const finished = deployment;
-  deployment = undefined;
-  await finished?.cleanup();
-});
+const scenario = oneAgentScenario();
 
 const asksFullState = (m: ServerToAgent): boolean => hasCapability(m.flags ?? 0, ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 
@@ -45,7 +36,7 @@ function recordArrivals(fake: FakeAgent): Map<string, number> {
 
 describe('WebSocket push and restart (all-in-one, embedded)', () => {
   it('pushes a config to an idle agent, and after a restart asks the reconnected agent for full state and converges', async () => {
-    deployment = await embeddedDeployment();
+    const deployment = (scenario.deployment = await embeddedDeployment());
     const port = await freePort();
     const env = { ...deployment.env, OPAMP_PORT: String(port) };
     const first = startAppProcess({ main: APP_MAINS.allInOne, name: 'all-in-one #1', env });
@@ -53,7 +44,7 @@ describe('WebSocket push and restart (all-in-one, embedded)', () => {
     const rest1 = restClient(first.url('api'), deployment.token);
     expect(first.url('opampWs')).toBe(`ws://127.0.0.1:${port}/v1/opamp`);
 
-    agent = await startFakeAgent({
+    const fake = (scenario.agent = await startFakeAgent({
       endpoint: first.url('opampWs'),
       transport: 'websocket',
       token: deployment.token,
@@ -64,8 +55,7 @@ describe('WebSocket push and restart (all-in-one, embedded)', () => {
       compressOnReconnect: true,
       reconnect: { minMs: 50, maxMs: 500 },
       description: { identifying: { 'service.name': 'otelcol' }, nonIdentifying: { env: 'test', region: 'us-west-2' } },
-    }, AGENT_START_TIMEOUT_MS);
-    const fake = agent;
+    }, AGENT_START_TIMEOUT_MS));
     await waitForAgentView(rest1, fake.instanceUid, (a) => a.connected && a.labels['env'] === 'test', 'the agent in the inventory');
 
     // Push, not poll (wire-facts §6.2, §7.27): the config arrives with no agent message in between.
