@@ -7,9 +7,13 @@
  * is not running). A step passes when, in the measured window after the warm-up, the p99 poll
  * latency is under 100 ms, under 1 % of the polls were skipped (load generator at its in-flight
  * bound) and at most one in 10 000 failed. Reports each server's best passing rate (polls/s achieved) and their
- * ratio; `--out FILE` also writes every step as JSON.
+ * ratio, and each step's server CPU per poll (the server process's CPU time over the window,
+ * divided by the polls sent in it: a cost that does not depend on where the p99 limit falls).
+ * With `--rounds N` the two sweeps alternate N times and the ratio reported is the median of
+ * the rounds' ratios: on a shared machine one pair of sweeps can land on a slow minute for
+ * either server. `--out FILE` also writes every step as JSON.
  *
- *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--warmup-s N] [--out FILE]
+ *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--warmup-s N] [--rounds N] [--out FILE]
  *
  * --warmup-s replaces the computed warm-up (3 s plus the first polls' ramp), e.g. for a fleet
  * whose first full reports the server needs longer to absorb.
@@ -22,8 +26,9 @@ import { parseArgs } from 'node:util';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { RunStopper } from './support/run-stopper.js';
 import { spawnJsonProcess } from './support/json-process.js';
-import { loadAverage as load } from './support/proc-stats.js';
-import { openScaleDeployment, MAINS } from './support/scale-deployment.js';
+import { loadAverage as load, sampleProcess } from './support/proc-stats.js';
+import { MAINS } from './support/app-bundles.js';
+import { openScaleDeployment } from './support/scale-deployment.js';
 import type { HttpHeartbeatStep } from './support/plot-input.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -43,6 +48,7 @@ const USAGE = `usage: npm run bench:http-heartbeats -- [options]
   --rates LIST   total polls/s of the steps, comma-separated (default 500,1000,2000,3000,4000,6000,8000)
   --step-s N     measured seconds per step (default 15, at most 120)
   --warmup-s N   warm-up before each step's window (default: 3 s plus the first polls' ramp)
+  --rounds N     alternate the two sweeps N times (default 1, at most 5); the ratio is the median
   --out FILE     also write every step as JSON (for bench:plot)
   --cpu-prof DIR run the gateway with node --cpu-prof into DIR/<gateway>/ (summary: npm run bench:cpu-profile)
   --help         this text`;
@@ -58,6 +64,15 @@ interface SweepArgs {
   readonly warmupS: number;
   readonly rates: readonly number[];
   readonly processes: number;
+  readonly rounds: number;
+}
+
+/** The server under test: where to poll it, and its process (for its CPU time). */
+interface Target {
+  readonly server: ServerName;
+  readonly url: string;
+  readonly pid: number;
+  readonly round: number;
 }
 
 interface Measured {
@@ -73,8 +88,17 @@ const split = (total: number, parts: number): number[] => Array.from({ length: p
 /** Every agent's first (full) poll goes out during the warm-up, and the server warms up too. */
 const warmupSeconds = (agents: number, processes: number): number => 3 + Math.ceil(Math.ceil(agents / processes) / RAMP_PER_PROCESS);
 
-async function runStep(server: ServerName, url: string, token: string, seed: string, rate: number, args: SweepArgs): Promise<Step> {
+/** The server's CPU seconds at the end of the warm-up and at the end of the window (undefined once it is gone). */
+function windowCpu(pid: number, args: SweepArgs): Promise<[number | undefined, number | undefined]> {
+  const at = (seconds: number): Promise<number | undefined> =>
+    new Promise((resolve) => setTimeout(() => void sampleProcess(pid).then((s) => resolve(s?.cpuSeconds)), seconds * 1000));
+  return Promise.all([at(args.warmupS), at(args.warmupS + args.stepS)]);
+}
+
+async function runStep(target: Target, token: string, seed: string, rate: number, args: SweepArgs): Promise<Step> {
+  const { server, url } = target;
   const summaries: Record<string, unknown>[] = [];
+  const cpu = windowCpu(target.pid, args);
   const agents = split(args.agents, args.processes);
   const rates = split(rate, args.processes);
   const procs = agents.map((count, p) =>
@@ -106,21 +130,24 @@ async function runStep(server: ServerName, url: string, token: string, seed: str
   // One failed poll in 10 000 is tolerated: a keep-alive connection the server closes as the
   // client reuses it fails a poll now and then against either server; more means trouble.
   const pass = complete && sent > 0 && p99 < P99_LIMIT_MS && skipped < 0.01 * (sent + skipped) && errors <= MAX_ERROR_SHARE * sent;
-  return { server, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, pass };
+  const [cpuStart, cpuEnd] = await cpu;
+  const cpuUsPerPoll = cpuStart === undefined || cpuEnd === undefined || sent === 0 ? null : Math.round(((cpuEnd - cpuStart) * 1e6) / sent);
+  const round = target.round;
+  return { server, round, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, pass, cpuUsPerPoll };
 }
 
 /**
  * Steps of rising rate until one fails; returns the steps run, the best achieved rate of a
  * passing step, and whether that is only a lower bound (no step failed: the server was not saturated).
  */
-async function sweep(server: ServerName, title: string, url: string, token: string, args: SweepArgs): Promise<{ steps: Step[]; best: number; lowerBound: boolean }> {
-  say(`\n${title} at ${url}`);
+async function sweep(target: Target, title: string, token: string, args: SweepArgs): Promise<{ steps: Step[]; best: number; lowerBound: boolean }> {
+  say(`\n${title} at ${target.url}${args.rounds > 1 ? `, round ${target.round}` : ''}`);
   // The same agents at every step: the server's fleet stays at --agents, as it would in service.
   const seed = randomBytes(8).toString('hex');
   const steps: Step[] = [];
   let best = 0;
   for (const rate of args.rates) {
-    const step = await runStep(server, url, token, seed, rate, args);
+    const step = await runStep(target, token, seed, rate, args);
     steps.push(step);
     say(`  ${JSON.stringify(step)} load ${load()}`);
     if (step.pass && step.achieved < PACED_SHARE * rate) say(`  (achieved under ${PACED_SHARE * 100} % of the target: the load generators or the shared CPU set this pace)`);
@@ -133,7 +160,7 @@ async function sweep(server: ServerName, title: string, url: string, token: stri
 }
 
 /** Starts `@elastic/mockopampserver` in its own process; resolves with its endpoint and a stop. */
-async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; pid: number; stop: () => Promise<void> }> {
   let endpoint = '';
   const mock = spawnJsonProcess(resolve(import.meta.dirname, 'support/mock-opamp-main.ts'), [], {}, (r) => {
     if (r['msg'] === 'mock listening') endpoint = String(r['endpoint']);
@@ -146,7 +173,7 @@ async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; sto
   const started = Date.now();
   while (endpoint === '' && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
   if (endpoint === '') throw new Error(`@elastic/mockopampserver did not start: ${mock.stderr()}`);
-  return { endpoint, stop };
+  return { endpoint, pid: mock.pid, stop };
 }
 
 function parseOptions(): SweepArgs & { out: string | undefined; cpuProfDir: string | undefined } {
@@ -157,6 +184,7 @@ function parseOptions(): SweepArgs & { out: string | undefined; cpuProfDir: stri
       rates: { type: 'string' },
       clients: { type: 'string' },
       'warmup-s': { type: 'string' },
+      rounds: { type: 'string' },
       out: { type: 'string' },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
@@ -169,46 +197,89 @@ function parseOptions(): SweepArgs & { out: string | undefined; cpuProfDir: stri
   const agents = Math.min(19_000, Number(values.agents ?? 2000));
   const stepS = Math.min(120, Number(values['step-s'] ?? 15));
   const processes = Math.min(8, Number(values.clients ?? 2));
+  const rounds = Math.min(5, Number(values.rounds ?? 1));
   const rates = (values.rates ?? '500,1000,2000,3000,4000,6000,8000').split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0).slice(0, 20);
   const warmupS = values['warmup-s'] === undefined ? warmupSeconds(agents, processes) : Math.min(120, Number(values['warmup-s']));
-  const whole = [agents, stepS, processes, warmupS].every((n) => Number.isInteger(n) && n > 0);
+  const whole = [agents, stepS, processes, warmupS, rounds].every((n) => Number.isInteger(n) && n > 0);
   if (!whole || rates.length === 0 || processes > agents || rates.some((r) => r < processes)) {
-    throw new Error(`--agents, --step-s, --clients, --warmup-s and --rates must be positive integers, with --clients at most --agents and every rate at least --clients\n${USAGE}`);
+    throw new Error(`--agents, --step-s, --clients, --warmup-s, --rounds and --rates must be positive integers, with --clients at most --agents and every rate at least --clients\n${USAGE}`);
   }
   // npm runs scripts from the repository root; the path is the caller's.
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : resolve(process.env['INIT_CWD'] ?? process.cwd(), values['cpu-prof']);
-  return { agents, stepS, warmupS, rates, processes, out: values.out, cpuProfDir };
+  return { agents, stepS, warmupS, rates, processes, rounds, out: values.out, cpuProfDir };
+}
+
+type Sweep = Awaited<ReturnType<typeof sweep>>;
+
+/** One round: both sweeps, their best passing rates, ratio and median CPU per poll over passing steps. */
+interface Round {
+  readonly steps: Step[];
+  readonly summary: {
+    readonly round: number;
+    readonly shepherdPollsPerSecond: number;
+    readonly mockPollsPerSecond: number;
+    readonly ratio: number | null;
+    // A server never saturated makes the ratio compare the top of --rates, not the servers.
+    readonly lowerBound: { readonly shepherd: boolean; readonly mock: boolean };
+    readonly cpuUsPerPoll: { readonly shepherd: number | null; readonly mock: number | null };
+  };
+}
+
+/** The middle value (the mean of the two middle ones for an even count), nulls left out; null when none. */
+function median(values: readonly (number | null)[]): number | null {
+  const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = sorted.length >> 1;
+  return +(sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2).toFixed(2);
+}
+
+function roundOf(round: number, shepherd: Sweep, mock: Sweep): Round {
+  const cpuOf = (s: Sweep): number | null => median(s.steps.filter((step) => step.pass).map((step) => step.cpuUsPerPoll ?? null));
+  return {
+    steps: [...shepherd.steps, ...mock.steps],
+    summary: {
+      round,
+      shepherdPollsPerSecond: shepherd.best,
+      mockPollsPerSecond: mock.best,
+      ratio: mock.best > 0 ? +(shepherd.best / mock.best).toFixed(2) : null,
+      lowerBound: { shepherd: shepherd.lowerBound, mock: mock.lowerBound },
+      cpuUsPerPoll: { shepherd: cpuOf(shepherd), mock: cpuOf(mock) },
+    },
+  };
 }
 
 async function main(): Promise<void> {
   const options = parseOptions();
-  const { agents, stepS, warmupS, rates, processes } = options;
+  const { agents, stepS, warmupS, rates, processes, rounds: roundCount } = options;
   const at = new Date().toISOString();
   const cleanup = new CleanupStack();
   const stopper = new RunStopper({ cleanup, report: (failures) => failures.forEach((f) => process.stderr.write(`cleanup: ${f}\n`)) });
-  stopper.install((rates.length * 2 * (stepS + warmupS + 20) + 240) * 1000);
+  stopper.install((roundCount * (rates.length * 2 * (stepS + warmupS + 20) + 120) + 240) * 1000);
   let failed = false;
   try {
-    say(`HTTP heartbeat throughput: ${agents} agents, ${processes} load generator(s), steps of ${warmupS} s warm-up + ${stepS} s at ${rates.join(', ')} polls/s; load ${load()}`);
+    say(`HTTP heartbeat throughput: ${agents} agents, ${processes} load generator(s), ${roundCount} round(s), steps of ${warmupS} s warm-up + ${stepS} s at ${rates.join(', ')} polls/s; load ${load()}`);
     const deployment = await openScaleDeployment(cleanup, { cpuProfDir: options.cpuProfDir });
-    const gateway = await deployment.startGateway(`${deployment.name.replace(/_/g, '-')}-gw`);
-    const shepherd = await sweep('shepherd', 'Shepherd gateway (NATS + Redis)', gateway.url('opamp'), deployment.token, options);
-    // Each server runs alone while measured: the gateway's after-work must not slow the mock.
-    await gateway.stop();
-    if (options.cpuProfDir !== undefined) say(`gateway CPU profile under ${options.cpuProfDir}`);
-    const mockServer = await startMock(cleanup);
-    const mock = await sweep('mock', '@elastic/mockopampserver', mockServer.endpoint, deployment.token, options);
-    await mockServer.stop();
-    const ratio = mock.best > 0 ? +(shepherd.best / mock.best).toFixed(2) : null;
-    say(`\nRESULT ${JSON.stringify({ agents, stepS, shepherdPollsPerSecond: shepherd.best, mockPollsPerSecond: mock.best, ratio, load: load() })}`);
+    const rounds: Round[] = [];
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const gateway = await deployment.startGateway(`${deployment.name.replace(/_/g, '-')}-gw${options.rounds > 1 ? `-r${round}` : ''}`);
+      const shepherd = await sweep({ server: 'shepherd', url: gateway.url('opamp'), pid: gateway.pid, round }, 'Shepherd gateway (NATS + Redis)', deployment.token, options);
+      // Each server runs alone while measured: the gateway's after-work must not slow the mock.
+      await gateway.stop();
+      const mockServer = await startMock(cleanup);
+      const mock = await sweep({ server: 'mock', url: mockServer.endpoint, pid: mockServer.pid, round }, '@elastic/mockopampserver', deployment.token, options);
+      await mockServer.stop();
+      rounds.push(roundOf(round, shepherd, mock));
+      say(`round ${round}: ${JSON.stringify(rounds.at(-1)?.summary)}`);
+    }
+    if (options.cpuProfDir !== undefined) say(`gateway CPU profiles under ${options.cpuProfDir}`);
+    const result = { agents, stepS, rounds: rounds.map((r) => r.summary), ratio: median(rounds.map((r) => r.summary.ratio)), load: load() };
+    say(`\nRESULT ${JSON.stringify(result)}`);
     if (options.out !== undefined) {
       const cpu = cpus();
       const machine = { cores: cpu.length, model: cpu[0]?.model ?? 'unknown', node: process.version };
       const loadAverage = loadavg().map((v) => +v.toFixed(2));
-      const steps = [...shepherd.steps, ...mock.steps];
-      // A server never saturated (lowerBound) makes the ratio compare the top of --rates, not the servers.
-      const lowerBound = { shepherd: shepherd.lowerBound, mock: mock.lowerBound };
-      const report = { kind: 'http-heartbeats', at, machine, agents, stepS, warmupS, steps, shepherdPollsPerSecond: shepherd.best, mockPollsPerSecond: mock.best, ratio, lowerBound, loadAverage };
+      const steps = rounds.flatMap((r) => r.steps);
+      const report = { kind: 'http-heartbeats', at, machine, agents, stepS, warmupS, steps, rounds: result.rounds, ratio: result.ratio, loadAverage };
       await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
       say(`wrote ${options.out}`);
     }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { loaderArgs } from '@shepherd/testing';
 
 /** A child process that prints one JSON object per line (the load generator). */
 export interface JsonProcess {
@@ -12,12 +13,12 @@ export interface JsonProcess {
 }
 
 /**
- * Spawns `node --import tsx <main> ...args` and hands every JSON line to
+ * Spawns `node [--import tsx] <main> ...args` (tsx for TypeScript sources) and hands every JSON line to
  * `onRecord` (other lines are ignored). The caller registers a cleanup
  * step that kills it.
  */
 export function spawnJsonProcess(main: string, args: readonly string[], env: Readonly<Record<string, string>>, onRecord: (record: Record<string, unknown>) => void): JsonProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...loaderArgs(main), main, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not spawn ${main}`);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-16_384)));

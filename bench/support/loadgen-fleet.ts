@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawnJsonProcess, type JsonProcess } from './json-process.js';
 import type { CleanupStack } from './cleanup-stack.js';
-import { MAINS } from './scale-deployment.js';
+import { MAINS } from './app-bundles.js';
 
 /** The last progress line of one load-generator process (see apps/loadgen). */
 export interface LoadgenProgress {

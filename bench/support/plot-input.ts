@@ -5,6 +5,8 @@ import { enginesOf, type AgentScaleOutput } from './scale-output.js';
 /** One step of an `http-heartbeats --out` file (written by bench/http-heartbeats.ts). */
 export interface HttpHeartbeatStep {
   readonly server: 'shepherd' | 'mock';
+  /** Round of `--rounds` (absent in files from before rounds existed). */
+  readonly round?: number;
   /** Asked-for polls per second. */
   readonly rate: number;
   readonly achieved: number;
@@ -14,6 +16,8 @@ export interface HttpHeartbeatStep {
   readonly sent: number;
   readonly errors: number;
   readonly pass: boolean;
+  /** Server CPU microseconds per poll sent in the window (absent in older files; null when unmeasured). */
+  readonly cpuUsPerPoll?: number | null;
 }
 
 /** What `http-heartbeats --out FILE` writes. */

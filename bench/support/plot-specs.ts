@@ -125,10 +125,13 @@ export function killSpec(runs: readonly Scale[]): TopLevelSpec {
 /** (iv) p99 poll latency against the achieved poll rate, per server, with the 100 ms limit. */
 export function httpHeartbeatsSpec(runs: readonly Labeled<HttpHeartbeatsOutput>[]): TopLevelSpec {
   const serverName = { shepherd: 'Shepherd gateway', mock: '@elastic/mockopampserver' } as const;
+  // One line per run and round: a file of several rounds sweeps each rate once per round.
+  const runOf = (r: Labeled<HttpHeartbeatsOutput>, round: number | undefined): string => (r.data.steps.some((s) => (s.round ?? 1) > 1) ? `${r.label} round ${round ?? 1}` : r.label);
   const values = runs.flatMap((r) =>
     // A log axis cannot show 0 ms; such a step is below any resolution that matters here.
-    r.data.steps.map((s) => ({ run: r.label, server: serverName[s.server] ?? s.server, achieved: s.achieved, p99: Math.max(s.p99, 0.1), result: s.pass ? 'pass' : 'fail' })),
+    r.data.steps.map((s) => ({ run: runOf(r, s.round), server: serverName[s.server] ?? s.server, achieved: s.achieved, p99: Math.max(s.p99, 0.1), result: s.pass ? 'pass' : 'fail' })),
   );
+  const lines = new Set(values.map((v) => v.run)).size;
   const subtitle = runs.map((r) => `${r.label}, ${r.data.stepS} s per step: Shepherd / mock best passing rate = ${r.data.ratio ?? 'n/a'}`);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -145,7 +148,7 @@ export function httpHeartbeatsSpec(runs: readonly Labeled<HttpHeartbeatsOutput>[
           y: { field: 'p99', type: 'quantitative', title: 'p99 poll latency (ms, log scale)', scale: { type: 'log' } },
           color: { field: 'server', type: 'nominal', title: 'server' },
           shape: { field: 'result', type: 'nominal', title: 'step', scale: { domain: ['pass', 'fail'], range: ['circle', 'cross'] } },
-          ...runDash(runs.length),
+          ...runDash(lines),
         },
       },
       {

@@ -1,27 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createTopology } from '@shepherd/bus';
 import { deleteTopologyStreams, openBacklogProbe } from '@shepherd/bus/testing';
 import { deleteKeysWithPrefix } from '@shepherd/ownership/testing';
 import { connectPostgres, type SqlStore } from '@shepherd/store';
 import { loopbackAppEnv, realEnginesEnv, startAppProcess, stopAllAppProcesses, testEngines, uniqueName, type AppProcess } from '@shepherd/testing';
 import { Redis } from 'ioredis';
+import { buildAppBundles, MAINS } from './app-bundles.js';
 import type { CleanupStack } from './cleanup-stack.js';
 import { GC_ON_SIGUSR2 } from './gc-signal.js';
 import { verifyRunRemoved } from './run-leftovers.js';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
-/** Entry points run as processes with `node --import tsx`. */
-export const MAINS = Object.freeze({
-  gateway: resolve(REPO_ROOT, 'apps/gateway/src/main.ts'),
-  configService: resolve(REPO_ROOT, 'apps/config-service/src/main.ts'),
-  adminApi: resolve(REPO_ROOT, 'apps/admin-api/src/main.ts'),
-  loadgen: resolve(REPO_ROOT, 'apps/loadgen/src/main.ts'),
-  allInOne: resolve(REPO_ROOT, 'apps/all-in-one/src/main.ts'),
-});
-/** From spawn to the `ready` line (tsx compiles the app first; the machine may be busy). */
+/** From spawn to the `ready` line (the machine may be busy). */
 export const READY_TIMEOUT_MS = 90_000;
 /** Time for the leftover check: it scans every key of the run's prefix and may delete again. */
 const VERIFY_TIMEOUT_MS = 120_000;
@@ -66,6 +58,7 @@ export interface ScaleDeploymentOptions {
 /** Opens the deployment; call `cleanup.run()` in every exit path. */
 export async function openScaleDeployment(cleanup: CleanupStack, options: ScaleDeploymentOptions = {}): Promise<ScaleDeployment> {
   const { cpuProfDir } = options;
+  await buildAppBundles();
   const name = uniqueName('scale');
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'shepherd-scale-'));

@@ -7,7 +7,8 @@ import type { CleanupStack } from './cleanup-stack.js';
 import { collectGarbage, GC_ON_SIGUSR2 } from './gc-signal.js';
 import { countApplied, countConnected, pacedProbe, restGetter, type Pacing } from './rest-counts.js';
 import { directoryCheck, verifyNothingLeft } from './run-leftovers.js';
-import { MAINS, READY_TIMEOUT_MS } from './scale-deployment.js';
+import { buildAppBundles, MAINS } from './app-bundles.js';
+import { READY_TIMEOUT_MS } from './scale-deployment.js';
 import type { ScaleSystem, ScaleSystemOptions } from './scale-system.js';
 
 /**
@@ -27,6 +28,7 @@ const ID = 'all-in-one';
  * that it is gone.
  */
 export async function startEmbeddedSystem(options: ScaleSystemOptions, cleanup: CleanupStack): Promise<ScaleSystem> {
+  await buildAppBundles();
   const name = uniqueName('scale');
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'shepherd-scale-embedded-'));

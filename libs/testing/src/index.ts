@@ -25,6 +25,7 @@ export type { ChangeWaitOptions } from './change-watchers.js';
 export { startElasticAgent, type ElasticAgent, type ElasticAgentOptions } from './elastic/elastic-agent.js';
 export type { ElasticExchange, ElasticFailure } from './elastic/elastic-wire.js';
 export {
+  loaderArgs,
   startAppProcess,
   stopAllAppProcesses,
   type AppProcess,

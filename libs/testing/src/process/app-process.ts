@@ -11,7 +11,7 @@ import { parseLogLine, urlsFromLogs, type AppLogRecord, type AppUrls } from './a
 
 /** Options of {@link startAppProcess}. */
 export interface AppProcessOptions {
-  /** Absolute path of the app's entry, e.g. `…/apps/all-in-one/src/main.ts` (run with `--import tsx`). */
+  /** Absolute path of the app's entry: sources (`…/apps/all-in-one/src/main.ts`, run with `--import tsx`) or a bundle (`…/dist/apps/all-in-one/main.js`). */
   readonly main: string;
   /**
    * The child's environment besides PATH; nothing else of this process's
@@ -25,7 +25,7 @@ export interface AppProcessOptions {
   /** Most log records kept (oldest dropped); default 5000. */
   readonly logLimit?: number;
   /**
-   * Options for node itself, placed before `--import tsx` (e.g. `--cpu-prof`,
+   * Options for node itself, placed before the entry (and `--import tsx`) (e.g. `--cpu-prof`,
    * which NODE_OPTIONS does not accept); default none. Not validated: an option
    * node rejects makes the child exit at once, which `waitForLog` reports.
    */
@@ -204,8 +204,14 @@ class RunningApp implements AppProcess {
   }
 }
 
+/** Node options that run `main`: none for JavaScript (a built bundle), `--import tsx` for TypeScript sources. */
+export function loaderArgs(main: string): string[] {
+  return /\.[cm]?js$/.test(main) ? [] : ['--import', 'tsx'];
+}
+
 /**
- * Spawns `node [...nodeArgs] --import tsx <main>` with only PATH and `env` in its
+ * Spawns `node [...nodeArgs] [--import tsx] <main>` (tsx for TypeScript sources, see
+ * {@link loaderArgs}) with only PATH and `env` in its
  * environment, and registers it so {@link stopAllAppProcesses} (and this
  * process's exit) kill it. Returns at once; wait with `waitForLog('ready')`.
  * @throws TypeError when `main` is not an absolute path; Error when spawning fails.
@@ -215,7 +221,7 @@ export function startAppProcess(options: AppProcessOptions): AppProcess {
   const logLimit = options.logLimit ?? 5000;
   if (!Number.isInteger(logLimit) || logLimit < 1) throw new TypeError('startAppProcess: logLimit must be a positive integer');
   installExitHook();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.main], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loaderArgs(options.main), options.main], {
     cwd: options.cwd,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
