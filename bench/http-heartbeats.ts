@@ -8,7 +8,8 @@
  * latency is under 100 ms, under 1 % of the polls were skipped (load generator at its in-flight
  * bound) and at most one in 10 000 failed. Reports each server's best passing rate (polls/s achieved) and their
  * ratio, and each step's server CPU per poll (the server process's CPU time over the window,
- * divided by the polls sent in it: a cost that does not depend on where the p99 limit falls).
+ * divided by the polls sent in it: a cost that does not depend on where the p99 limit falls)
+ * and the load generators' own largest event-loop delay in it (a spike there is theirs).
  * With `--rounds N` the two sweeps alternate N times and the ratio reported is the median of
  * the rounds' ratios: on a shared machine one pair of sweeps can land on a slow minute for
  * either server. `--out FILE` also writes every step as JSON.
@@ -79,6 +80,8 @@ interface Measured {
   readonly sent: number;
   readonly skipped: number;
   readonly errors: number;
+  /** Absent from load generators older than the error kinds. */
+  readonly errorKinds?: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
 
@@ -122,6 +125,10 @@ async function runStep(target: Target, token: string, seed: string, rate: number
   const latency = summaries.map((s) => s['latencyTotal'] as { p50: number; p99: number });
   const sum = (key: 'sent' | 'skipped' | 'errors'): number => measured.reduce((a, m) => a + m[key], 0);
   const [sent, skipped, errors] = [sum('sent'), sum('skipped'), sum('errors')];
+  // The generators' own largest event-loop delay: a late read of a reply counts as a slow reply.
+  const loadgenDelayMaxMs = Math.max(0, ...summaries.map((r) => Number(r['loopDelayMaxMs'] ?? 0)));
+  const errorKinds: Record<string, number> = {};
+  for (const m of measured) for (const [kind, n] of Object.entries(m.errorKinds ?? {})) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
   const achieved = measured.reduce((a, m) => a + (m.seconds > 0 ? m.sent / m.seconds : 0), 0);
   // Each process measured its own share of the polls; the worst percentile of equal shares bounds the merged one from above.
   const p99 = Math.max(0, ...latency.map((l) => l.p99));
@@ -133,7 +140,7 @@ async function runStep(target: Target, token: string, seed: string, rate: number
   const [cpuStart, cpuEnd] = await cpu;
   const cpuUsPerPoll = cpuStart === undefined || cpuEnd === undefined || sent === 0 ? null : Math.round(((cpuEnd - cpuStart) * 1e6) / sent);
   const round = target.round;
-  return { server, round, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, pass, cpuUsPerPoll };
+  return { server, round, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, ...(errors > 0 ? { errorKinds } : {}), pass, cpuUsPerPoll, loadgenDelayMaxMs };
 }
 
 /**

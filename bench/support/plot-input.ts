@@ -15,9 +15,13 @@ export interface HttpHeartbeatStep {
   readonly skipped: number;
   readonly sent: number;
   readonly errors: number;
+  /** Failed polls by kind (`status 429`, `ECONNRESET`, ...), when any failed. */
+  readonly errorKinds?: Readonly<Record<string, number>>;
   readonly pass: boolean;
   /** Server CPU microseconds per poll sent in the window (absent in older files; null when unmeasured). */
   readonly cpuUsPerPoll?: number | null;
+  /** The load generators' largest event-loop delay in the window, ms (absent in older files). */
+  readonly loadgenDelayMaxMs?: number;
 }
 
 /** What `http-heartbeats --out FILE` writes. */

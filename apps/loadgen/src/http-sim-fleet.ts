@@ -106,7 +106,7 @@ export class HttpSimFleet {
           if (!done()) return;
           stats.recordLatency(performance.now() - started);
           if (res.statusCode !== 200 || size > MAX_RESPONSE_BYTES) {
-            stats.recordHttpError();
+            stats.recordHttpError(res.statusCode !== 200 ? `status ${String(res.statusCode)}` : 'response too large');
             return;
           }
           this.#answer(slot, i, Buffer.concat(chunks));
@@ -115,8 +115,8 @@ export class HttpSimFleet {
       },
     );
     req.on('timeout', () => req.destroy(new Error('poll timed out')));
-    req.on('error', () => {
-      if (done()) stats.recordHttpError();
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (done()) stats.recordHttpError(err.code ?? err.message.slice(0, 60));
     });
     req.end(body);
   }

@@ -36,9 +36,14 @@ export interface MeasuredCounts {
   readonly skipped: number;
   /** HTTP polls that failed (non-200, too large, timed out, connection error). */
   readonly errors: number;
+  /** {@link errors} by kind (`status 429`, `ECONNRESET`, ...); at most {@link MAX_ERROR_KINDS} kinds, the rest under `other`. */
+  readonly errorKinds: Readonly<Record<string, number>>;
   /** From the end of the warm-up until the run stopped sending; 0 when it stopped before. */
   readonly seconds: number;
 }
+
+/** Most distinct error kinds a run tells apart. */
+export const MAX_ERROR_KINDS = 16;
 
 /** Counters of one load-generator process; everything bounded by the agent count. */
 export class LoadgenStats {
@@ -60,6 +65,7 @@ export class LoadgenStats {
   readonly #appliedTimes = new Map<string, number[]>();
   readonly #startedAt: number;
   readonly #measured = { sent: 0, skipped: 0, errors: 0 };
+  readonly #errorKinds = new Map<string, number>();
 
   constructor(
     private readonly target: number,
@@ -95,15 +101,18 @@ export class LoadgenStats {
     if (this.#measuring()) this.#measured.skipped += 1;
   }
 
-  /** An HTTP poll failed. */
-  recordHttpError(): void {
+  /** An HTTP poll failed; `kind` says how (`status 503`, an error code). */
+  recordHttpError(kind: string): void {
     this.httpErrors += 1;
-    if (this.#measuring()) this.#measured.errors += 1;
+    if (!this.#measuring()) return;
+    this.#measured.errors += 1;
+    const key = this.#errorKinds.has(kind) || this.#errorKinds.size < MAX_ERROR_KINDS - 1 ? kind : 'other';
+    this.#errorKinds.set(key, (this.#errorKinds.get(key) ?? 0) + 1);
   }
 
   /** The measured window's counters, the window ending at `stoppedAt` (epoch ms). */
   measured(stoppedAt: number): MeasuredCounts {
-    return { ...this.#measured, seconds: Math.max(0, stoppedAt - this.measureFrom) / 1000 };
+    return { ...this.#measured, errorKinds: Object.fromEntries(this.#errorKinds), seconds: Math.max(0, stoppedAt - this.measureFrom) / 1000 };
   }
 
   #measuring(): boolean {

@@ -2,6 +2,7 @@ import { newSimAgent, type FleetDescription, type SimAgentState } from './agent-
 import { HttpSimFleet } from './http-sim-fleet.js';
 import type { LoadgenOptions } from './loadgen-options.js';
 import { LoadgenStats } from './loadgen-stats.js';
+import { LoopDelayWatch } from './loop-delay-watch.js';
 import { RateLimiter } from './rate-limiter.js';
 import { firstUrlSpread } from './url-choice.js';
 import { WsSimAgent, type SimRuntime } from './ws-sim-agent.js';
@@ -80,8 +81,8 @@ async function until(test: () => boolean, timeoutMs: number): Promise<void> {
  * `loadgen progress` line every `progressMs` (with `loadgen applied` lines
  * for new APPLIED reports), and stops by itself after `durationS`. The
  * `loadgen summary` line gives the measured window (after `warmupS`): its
- * sends, skips, errors, length and reply latency; progress lines count the
- * whole run.
+ * sends, skips, errors, length, reply latency and the generator's own largest
+ * event-loop delay; progress lines count the whole run.
  */
 export function runLoadgen(options: LoadgenOptions, emit: Emit): LoadgenRun {
   const t0 = Date.now();
@@ -132,8 +133,9 @@ export function runLoadgen(options: LoadgenOptions, emit: Emit): LoadgenRun {
     }
     lastSlot = slot;
   };
+  const loopDelay = new LoopDelayWatch(t0 + options.warmupS * 1000);
   const progress = (): void => {
-    emit({ msg: 'loadgen progress', ...stats.snapshot(Date.now()) });
+    emit({ msg: 'loadgen progress', ...stats.snapshot(Date.now()), loopDelayMaxMs: loopDelay.takeMaxMs() });
     for (const { hash, times } of stats.drainApplied()) emit({ msg: 'loadgen applied', hash, times });
   };
   const timers = [setInterval(tick, TICK_MS), setInterval(progress, options.progressMs)];
@@ -146,11 +148,14 @@ export function runLoadgen(options: LoadgenOptions, emit: Emit): LoadgenRun {
     const stoppedAt = Date.now();
     timers.forEach((t) => clearInterval(t));
     clearTimeout(deadline);
+    loopDelay.takeMaxMs();
+    const loopDelayMaxMs = loopDelay.windowMaxMs;
     void transport.stop().then(() => {
       progress();
       const measured = stats.measured(stoppedAt);
       const rampMs = rampedAt === undefined ? null : rampedAt - t0;
-      emit({ msg: 'loadgen summary', reason, rampMs, measuredS: measured.seconds, measured, latencyTotal: stats.totalLatency.percentiles() });
+      loopDelay.close();
+      emit({ msg: 'loadgen summary', reason, rampMs, measuredS: measured.seconds, measured, latencyTotal: stats.totalLatency.percentiles(), loopDelayMaxMs });
       resolveDone(reason);
     });
   };
