@@ -30,6 +30,7 @@ import { spawnJsonProcess } from './support/json-process.js';
 import { loadAverage as load, sampleProcess } from './support/proc-stats.js';
 import { MAINS } from './support/app-bundles.js';
 import { openScaleDeployment } from './support/scale-deployment.js';
+import { median, roundOf, type Round, type Sweep } from './support/http-rounds.js';
 import type { HttpHeartbeatStep } from './support/plot-input.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -147,7 +148,7 @@ async function runStep(target: Target, token: string, seed: string, rate: number
  * Steps of rising rate until one fails; returns the steps run, the best achieved rate of a
  * passing step, and whether that is only a lower bound (no step failed: the server was not saturated).
  */
-async function sweep(target: Target, title: string, token: string, args: SweepArgs): Promise<{ steps: Step[]; best: number; lowerBound: boolean }> {
+async function sweep(target: Target, title: string, token: string, args: SweepArgs): Promise<Sweep> {
   say(`\n${title} at ${target.url}${args.rounds > 1 ? `, round ${target.round}` : ''}`);
   // The same agents at every step: the server's fleet stays at --agents, as it would in service.
   const seed = randomBytes(8).toString('hex');
@@ -214,45 +215,6 @@ function parseOptions(): SweepArgs & { out: string | undefined; cpuProfDir: stri
   // npm runs scripts from the repository root; the path is the caller's.
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : resolve(process.env['INIT_CWD'] ?? process.cwd(), values['cpu-prof']);
   return { agents, stepS, warmupS, rates, processes, rounds, out: values.out, cpuProfDir };
-}
-
-type Sweep = Awaited<ReturnType<typeof sweep>>;
-
-/** One round: both sweeps, their best passing rates, ratio and median CPU per poll over passing steps. */
-interface Round {
-  readonly steps: Step[];
-  readonly summary: {
-    readonly round: number;
-    readonly shepherdPollsPerSecond: number;
-    readonly mockPollsPerSecond: number;
-    readonly ratio: number | null;
-    // A server never saturated makes the ratio compare the top of --rates, not the servers.
-    readonly lowerBound: { readonly shepherd: boolean; readonly mock: boolean };
-    readonly cpuUsPerPoll: { readonly shepherd: number | null; readonly mock: number | null };
-  };
-}
-
-/** The middle value (the mean of the two middle ones for an even count), nulls left out; null when none. */
-function median(values: readonly (number | null)[]): number | null {
-  const sorted = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const mid = sorted.length >> 1;
-  return +(sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2).toFixed(2);
-}
-
-function roundOf(round: number, shepherd: Sweep, mock: Sweep): Round {
-  const cpuOf = (s: Sweep): number | null => median(s.steps.filter((step) => step.pass).map((step) => step.cpuUsPerPoll ?? null));
-  return {
-    steps: [...shepherd.steps, ...mock.steps],
-    summary: {
-      round,
-      shepherdPollsPerSecond: shepherd.best,
-      mockPollsPerSecond: mock.best,
-      ratio: mock.best > 0 ? +(shepherd.best / mock.best).toFixed(2) : null,
-      lowerBound: { shepherd: shepherd.lowerBound, mock: mock.lowerBound },
-      cpuUsPerPoll: { shepherd: cpuOf(shepherd), mock: cpuOf(mock) },
-    },
-  };
 }
 
 async function main(): Promise<void> {

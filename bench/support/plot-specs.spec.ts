@@ -41,6 +41,20 @@ describe('benchmark chart specs', () => {
     expect((killSpec([run('a', 10), run('b', 20)]) as { encoding: Record<string, unknown> }).encoding['strokeDash']).toBeDefined();
   });
 
+  it('draws one HTTP line per run and round when a file holds several rounds, one per run otherwise', () => {
+    const step = (server: 'shepherd' | 'mock', round: number | undefined, rate: number) => ({ server, ...(round === undefined ? {} : { round }), rate, achieved: rate, p50: 2, p99: 5, skipped: 0, sent: 1000, errors: 0, pass: true });
+    const file = (label: string, steps: ReturnType<typeof step>[]): Labeled<HttpHeartbeatsOutput> => ({ label, file: `/data/${label}.json`, data: { kind: 'http-heartbeats', agents: 8000, stepS: 12, ratio: 1, steps } });
+    type Line = { data: { values: { run: string }[] }; encoding: Record<string, unknown> };
+    const line = (spec: unknown): Line => (spec as { layer: Line[] }).layer[0]!;
+    const runsOf = (spec: unknown): string[] => [...new Set(line(spec).data.values.map((v) => v.run))];
+    const rounds = httpHeartbeatsSpec([file('8k', [step('shepherd', 1, 5000), step('mock', 1, 5000), step('shepherd', 2, 5000), step('mock', 2, 5000)])]);
+    expect(runsOf(rounds)).toEqual(['8k round 1', '8k round 2']);
+    expect(line(rounds).encoding['strokeDash']).toBeDefined();
+    const single = httpHeartbeatsSpec([file('old', [step('shepherd', undefined, 5000), step('mock', undefined, 5000)])]);
+    expect(runsOf(single)).toEqual(['old']);
+    expect(line(single).encoding['strokeDash']).toBeUndefined();
+  });
+
   it('renders every chart to SVG with its title and axis titles', async () => {
     const http: Labeled<HttpHeartbeatsOutput> = {
       label: '2,000 agents',
