@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@shepherd/store';
 import { type ConfigFileBytes, type StoredConfigFile, fromStoredFile, toStoredFile } from './config-files.js';
 import type { ConfigOrigin } from './config-origin.js';
-import { LruCache } from './lru-cache.js';
+import { LRUCache } from 'lru-cache';
 
 /** One immutable config of a tenant, identified by its content hash. */
 export interface ConfigVersion {
@@ -82,10 +82,11 @@ export interface ConfigVersionCache {
 
 /** Creates a {@link ConfigVersionCache} holding at most `maxBytes` of file content (default 64 MiB). */
 export function createConfigVersionCache(db: SqlExecutor, maxBytes = 64 * 1_048_576): ConfigVersionCache {
-  const cache = new LruCache<string, ConfigVersion>({
-    maxEntries: 10_000,
-    maxWeight: maxBytes,
-    weigh: (version) => version.files.reduce((sum, file) => sum + file.body.length + file.name.length + 64, 0),
+  // A version heavier than maxBytes is not kept at all (lru-cache's maxEntrySize defaults to maxSize).
+  const cache = new LRUCache<string, ConfigVersion>({
+    max: 10_000,
+    maxSize: maxBytes,
+    sizeCalculation: (version) => version.files.reduce((sum, file) => sum + file.body.length + file.name.length + 64, 1),
   });
   return Object.freeze({
     async get(tenantId: string, hash: string): Promise<ConfigVersion | undefined> {

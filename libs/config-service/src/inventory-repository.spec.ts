@@ -8,6 +8,7 @@ import {
   newAgent,
   seq,
 } from './agent-fixtures.test-helpers.js';
+import { ConfigServiceOptionsError } from './errors.js';
 import { createInventoryRepository } from './inventory-repository.js';
 import { createLivenessWriter } from './liveness-writer.js';
 import { ENGINES, countingStore, useTestDatabase } from './test-database.test-helpers.js';
@@ -16,6 +17,12 @@ const T0 = Date.parse('2030-01-01T00:00:00Z');
 
 describe.each(ENGINES)('inventory repository on %s', (engine) => {
   const db = useTestDatabase(engine);
+
+  it('refuses a cache size or last-seen interval that is not a sensible integer', () => {
+    expect(() => createInventoryRepository({ store: db.store, cacheSize: 0 })).toThrow(ConfigServiceOptionsError);
+    expect(() => createInventoryRepository({ store: db.store, cacheSize: 2.5 })).toThrow(ConfigServiceOptionsError);
+    expect(() => createInventoryRepository({ store: db.store, lastSeenIntervalMs: -1 })).toThrow(ConfigServiceOptionsError);
+  });
 
   const row = async (uid: string) => {
     const { rows } = await db.store.query('SELECT * FROM agents WHERE instance_uid = $1', [uid]);

@@ -23,7 +23,7 @@ import { effectiveConfigRecord, remoteConfigStatusRecord, summarizeHealth } from
 import { ConfigServiceOptionsError } from './errors.js';
 import type { LivenessSeen } from './liveness-batch.js';
 import type { LivenessWriter } from './liveness-writer.js';
-import { LruCache } from './lru-cache.js';
+import { LRUCache } from 'lru-cache';
 import { stableDigest } from './stable-digest.js';
 import { StatementBatch } from './statement-batch.js';
 
@@ -83,7 +83,11 @@ export function createInventoryRepository(options: InventoryRepositoryOptions): 
   if (!Number.isSafeInteger(lastSeenIntervalMs) || lastSeenIntervalMs < 0) {
     throw new ConfigServiceOptionsError(`lastSeenIntervalMs must be a non-negative integer, got ${String(lastSeenIntervalMs)}`);
   }
-  const cache = new LruCache<string, AgentRecord>({ maxEntries: options.cacheSize ?? 200_000 });
+  const cacheSize = options.cacheSize ?? 200_000;
+  if (!Number.isSafeInteger(cacheSize) || cacheSize < 1) {
+    throw new ConfigServiceOptionsError(`cacheSize must be a positive integer, got ${String(cacheSize)}`);
+  }
+  const cache = new LRUCache<string, AgentRecord>({ max: cacheSize });
   const now = options.now ?? Date.now;
   const db = options.store;
   // Events of many agents handled at once share their reads and writes (one statement per kind).

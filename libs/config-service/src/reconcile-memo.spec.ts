@@ -165,5 +165,7 @@ describe('ReconcileMemo', () => {
     for (let i = 0; i < 5; i += 1) small.memo.remember(stored({ instanceUid: `uid-${i}` }), small.memo.ticket());
     expect(small.memo.size).toBe(2);
     expect(() => new ReconcileMemo({ maxEntries: 1, maxAgeMs: -1, now: Date.now })).toThrow(ConfigServiceOptionsError);
+    expect(() => new ReconcileMemo({ maxEntries: 0, maxAgeMs: 1, now: Date.now })).toThrow(ConfigServiceOptionsError);
+    expect(() => new ReconcileMemo({ maxEntries: 1.5, maxAgeMs: 1, now: Date.now })).toThrow(ConfigServiceOptionsError);
   });
 });

@@ -2,7 +2,7 @@ import type { AgentSnapshot } from './agent-record.js';
 import type { RemoteConfigStatusRecord } from './agent-reports.js';
 import type { OfferRecord, ReconcileView } from './config-state-repository.js';
 import { ConfigServiceOptionsError } from './errors.js';
-import { LruCache } from './lru-cache.js';
+import { LRUCache } from 'lru-cache';
 
 /** Options of {@link ReconcileMemo}. */
 export interface ReconcileMemoOptions {
@@ -57,7 +57,7 @@ interface Entry {
  * follow. Memory is bounded by `maxEntries`.
  */
 export class ReconcileMemo {
-  readonly #entries: LruCache<string, Entry>;
+  readonly #entries: LRUCache<string, Entry>;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
   #epoch = 0;
@@ -69,7 +69,10 @@ export class ReconcileMemo {
     if (!Number.isSafeInteger(options.maxAgeMs) || options.maxAgeMs < 0) {
       throw new ConfigServiceOptionsError(`maxAgeMs must be a non-negative integer, got ${String(options.maxAgeMs)}`);
     }
-    this.#entries = new LruCache({ maxEntries: options.maxEntries });
+    if (!Number.isSafeInteger(options.maxEntries) || options.maxEntries < 1) {
+      throw new ConfigServiceOptionsError(`maxEntries must be a positive integer, got ${String(options.maxEntries)}`);
+    }
+    this.#entries = new LRUCache<string, Entry>({ max: options.maxEntries });
     this.#maxAgeMs = options.maxAgeMs;
     this.#now = options.now;
   }
