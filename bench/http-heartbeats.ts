@@ -10,8 +10,8 @@
  * ratio, and each step's server CPU per poll (the server process's CPU time over the window,
  * divided by the polls sent in it: a cost that does not depend on where the p99 limit falls)
  * and the load generators' own largest event-loop delay in it (a spike there is theirs).
- * With `--rounds N` the two sweeps alternate N times and the ratio reported is the median of
- * the rounds' ratios: on a shared machine one pair of sweeps can land on a slow minute for
+ * With `--rounds N` the two sweeps alternate N times (Shepherd first in odd rounds, the mock
+ * first in even ones) and the ratio reported is the median of the rounds' ratios: on a shared machine one pair of sweeps can land on a slow minute for
  * either server. `--out FILE` also writes every step as JSON.
  *
  *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--warmup-s N] [--rounds N] [--out FILE]
@@ -230,14 +230,25 @@ async function main(): Promise<void> {
     const deployment = await openScaleDeployment(cleanup, { cpuProfDir: options.cpuProfDir });
     const rounds: Round[] = [];
     for (let round = 1; round <= options.rounds; round += 1) {
-      const gateway = await deployment.startGateway(`${deployment.name.replace(/_/g, '-')}-gw${options.rounds > 1 ? `-r${round}` : ''}`);
-      const shepherd = await sweep({ server: 'shepherd', url: gateway.url('opamp'), pid: gateway.pid, round }, 'Shepherd gateway (NATS + Redis)', deployment.token, options);
-      // Each server runs alone while measured: the gateway's after-work must not slow the mock.
-      await gateway.stop();
-      const mockServer = await startMock(cleanup);
-      const mock = await sweep({ server: 'mock', url: mockServer.endpoint, pid: mockServer.pid, round }, '@elastic/mockopampserver', deployment.token, options);
-      await mockServer.stop();
-      rounds.push(roundOf(round, shepherd, mock));
+      const runShepherd = async (): Promise<Sweep> => {
+        const gateway = await deployment.startGateway(`${deployment.name.replace(/_/g, '-')}-gw${options.rounds > 1 ? `-r${round}` : ''}`);
+        const swept = await sweep({ server: 'shepherd', url: gateway.url('opamp'), pid: gateway.pid, round }, 'Shepherd gateway (NATS + Redis)', deployment.token, options);
+        // Each server runs alone while measured: the gateway's after-work must not slow the mock.
+        await gateway.stop();
+        return swept;
+      };
+      const runMock = async (): Promise<Sweep> => {
+        const mockServer = await startMock(cleanup);
+        const swept = await sweep({ server: 'mock', url: mockServer.endpoint, pid: mockServer.pid, round }, '@elastic/mockopampserver', deployment.token, options);
+        await mockServer.stop();
+        return swept;
+      };
+      // Odd rounds measure Shepherd first, even rounds the mock, so neither always gets the
+      // machine as the previous round (or whatever ran before the script) left it.
+      const shepherdFirst = round % 2 === 1;
+      const first = await (shepherdFirst ? runShepherd() : runMock());
+      const second = await (shepherdFirst ? runMock() : runShepherd());
+      rounds.push(shepherdFirst ? roundOf(round, first, second) : roundOf(round, second, first));
       say(`round ${round}: ${JSON.stringify(rounds.at(-1)?.summary)}`);
     }
     if (options.cpuProfDir !== undefined) say(`gateway CPU profiles under ${options.cpuProfDir}`);
