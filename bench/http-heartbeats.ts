@@ -11,8 +11,9 @@
  * divided by the polls sent in it: a cost that does not depend on where the p99 limit falls)
  * and the load generators' own largest event-loop delay in it (a spike there is theirs).
  * With `--rounds N` the two sweeps alternate N times (Shepherd first in odd rounds, the mock
- * first in even ones) and the ratio reported is the median of the rounds' ratios: on a shared machine one pair of sweeps can land on a slow minute for
- * either server. `--out FILE` also writes every step as JSON.
+ * first in even ones) and the ratio reported is the median of the rounds' ratios: on a shared
+ * machine one pair of sweeps can land on a slow minute for either server. `--out FILE` also
+ * writes every step as JSON.
  *
  *   npm run bench:http-heartbeats -- [--agents 2000] [--step-s 15] [--rates 500,1000,2000,...] [--clients 2] [--warmup-s N] [--rounds N] [--out FILE]
  *

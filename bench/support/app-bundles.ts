@@ -26,12 +26,13 @@ export const MAINS: Readonly<Record<keyof typeof APPS, string>> = Object.freeze(
 
 let built: Promise<void> | undefined;
 
-/** Builds every bundle in {@link MAINS} from the current sources, once per process. */
+/**
+ * Builds every bundle in {@link MAINS} from the current sources, once per process. One after the
+ * other: each build also copies the store's migrations to dist/migrations.
+ */
 export function buildAppBundles(): Promise<void> {
-  built ??= Promise.all(
-    Object.values(APPS).map(async (app) => {
-      await promisify(execFile)(process.execPath, [BUILD_APP, resolve(REPO_ROOT, app.dir)], { cwd: REPO_ROOT });
-    }),
-  ).then(() => undefined);
+  built ??= (async () => {
+    for (const app of Object.values(APPS)) await promisify(execFile)(process.execPath, [BUILD_APP, resolve(REPO_ROOT, app.dir)], { cwd: REPO_ROOT });
+  })();
   return built;
 }

@@ -20,10 +20,6 @@ export interface TransportTallies {
 export interface GatewayMetrics {
   /** Live WebSocket connections / live HTTP agent sessions. */
   readonly connections: Gauge<'transport'>;
-  /** OpAMP messages by direction (`in`/`out`), transport and type (`agent_to_server`, `reply`, `push`, `error`). */
-  readonly messages: Counter<'direction' | 'transport' | 'type'>;
-  /** OpAMP payload bytes by direction and transport (after decompression in, before compression out). */
-  readonly bytes: Counter<'direction' | 'transport'>;
   /** Refusals and failures by stable code (e.g. `unauthenticated`, `bad_request`, `too_large`, `overloaded`). */
   readonly errors: Counter<'code'>;
   /** Messages the gateway did not send or keep, by reason (e.g. `outgoing_too_large`, `not_here`, `mailbox_evicted`). */
@@ -32,13 +28,21 @@ export interface GatewayMetrics {
   readonly deliveries: Counter<'outcome'>;
   /** ReportFullState requests and uid reassignments. */
   readonly protocol: Counter<'event'>;
-  /** The series counted on every agent message (see {@link counterTally}), by transport. */
+  /**
+   * `messages_total` (OpAMP messages by direction, transport and type) and `bytes_total`
+   * (payload bytes after decompression in, before compression out), by transport: counted on
+   * every agent message, so as tallies (see {@link counterTally}).
+   */
   readonly perMessage: Readonly<Record<TransportLabel, TransportTallies>>;
   /** `protocol{event=heartbeat_batched}`, counted on most messages. */
   readonly heartbeatBatched: CounterTally;
 }
 
-function transportTallies(messages: GatewayMetrics['messages'], bytes: GatewayMetrics['bytes'], transport: TransportLabel): TransportTallies {
+function transportTallies(
+  messages: Counter<'direction' | 'transport' | 'type'>,
+  bytes: Counter<'direction' | 'transport'>,
+  transport: TransportLabel,
+): TransportTallies {
   const out = (type: OutType): CounterTally => counterTally(messages, { direction: 'out', transport, type });
   return Object.freeze({
     messagesIn: counterTally(messages, { direction: 'in', transport, type: 'agent_to_server' }),
@@ -71,8 +75,6 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   );
   return {
     connections,
-    messages,
-    bytes,
     errors: counter(registry, 'shepherd_gateway_errors_total', 'Refused or failed requests and messages, by code.', ['code']),
     drops: counter(registry, 'shepherd_gateway_drops_total', 'Messages dropped instead of sent or kept, by reason.', ['reason']),
     deliveries: counter(registry, 'shepherd_gateway_deliveries_total', 'Deliveries received from services, by outcome.', ['outcome']),
