@@ -21,9 +21,9 @@
  * whose first full reports the server needs longer to absorb.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CleanupStack } from './support/cleanup-stack.js';
 import { RunStopper } from './support/run-stopper.js';
@@ -53,7 +53,7 @@ const USAGE = `usage: npm run bench:http-heartbeats -- [options]
   --warmup-s N   warm-up before each step's window (default: 3 s plus the first polls' ramp)
   --rounds N     alternate the two sweeps N times (default 1, at most 5); the ratio is the median
   --out FILE     also write every step as JSON (for bench:plot)
-  --cpu-prof DIR run the gateway with node --cpu-prof into DIR/<gateway>/ (summary: npm run bench:cpu-profile)
+  --cpu-prof DIR run the gateway and the mock with node --cpu-prof into DIR/<gateway>/ and DIR/mock-r<round>/ (summary: npm run bench:cpu-profile)
   --help         this text`;
 
 type ServerName = HttpHeartbeatStep['server'];
@@ -169,14 +169,20 @@ async function sweep(target: Target, title: string, token: string, args: SweepAr
 }
 
 /** Starts `@elastic/mockopampserver` in its own process; resolves with its endpoint and a stop. */
-async function startMock(cleanup: CleanupStack): Promise<{ endpoint: string; pid: number; stop: () => Promise<void> }> {
+/** Starts the mock; with `profDir`, under `--cpu-prof` into it, and stopped with SIGTERM so node writes the profile. */
+async function startMock(cleanup: CleanupStack, profDir?: string): Promise<{ endpoint: string; pid: number; stop: () => Promise<void> }> {
   let endpoint = '';
-  const mock = spawnJsonProcess(resolve(import.meta.dirname, 'support/mock-opamp-main.ts'), [], {}, (r) => {
+  if (profDir !== undefined) await mkdir(profDir, { recursive: true });
+  const nodeArgs = profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir];
+  const onRecord = (r: Record<string, unknown>): void => {
     if (r['msg'] === 'mock listening') endpoint = String(r['endpoint']);
-  });
+  };
+  const mock = spawnJsonProcess(resolve(import.meta.dirname, 'support/mock-opamp-main.ts'), [], {}, onRecord, nodeArgs);
   const stop = async (): Promise<void> => {
-    mock.kill('SIGKILL');
+    mock.kill(profDir === undefined ? 'SIGKILL' : 'SIGTERM');
+    const killer = setTimeout(() => mock.kill('SIGKILL'), 10_000);
     await mock.exited;
+    clearTimeout(killer);
   };
   cleanup.add('stop the mock server', stop);
   const started = Date.now();
@@ -239,7 +245,7 @@ async function main(): Promise<void> {
         return swept;
       };
       const runMock = async (): Promise<Sweep> => {
-        const mockServer = await startMock(cleanup);
+        const mockServer = await startMock(cleanup, options.cpuProfDir === undefined ? undefined : join(options.cpuProfDir, `mock-r${round}`));
         const swept = await sweep({ server: 'mock', url: mockServer.endpoint, pid: mockServer.pid, round }, '@elastic/mockopampserver', deployment.token, options);
         await mockServer.stop();
         return swept;
@@ -252,7 +258,7 @@ async function main(): Promise<void> {
       rounds.push(shepherdFirst ? roundOf(round, first, second) : roundOf(round, second, first));
       say(`round ${round}: ${JSON.stringify(rounds.at(-1)?.summary)}`);
     }
-    if (options.cpuProfDir !== undefined) say(`gateway CPU profiles under ${options.cpuProfDir}`);
+    if (options.cpuProfDir !== undefined) say(`gateway and mock CPU profiles under ${options.cpuProfDir}`);
     const result = { agents, stepS, rounds: rounds.map((r) => r.summary), ratio: median(rounds.map((r) => r.summary.ratio)), load: load() };
     say(`\nRESULT ${JSON.stringify(result)}`);
     if (options.out !== undefined) {

@@ -13,12 +13,18 @@ export interface JsonProcess {
 }
 
 /**
- * Spawns `node [--import tsx] <main> ...args` (tsx for TypeScript sources) and hands every JSON line to
- * `onRecord` (other lines are ignored). The caller registers a cleanup
+ * Spawns `node [...nodeArgs] [--import tsx] <main> ...args` (tsx for TypeScript sources) and hands
+ * every JSON line to `onRecord` (other lines are ignored). The caller registers a cleanup
  * step that kills it.
  */
-export function spawnJsonProcess(main: string, args: readonly string[], env: Readonly<Record<string, string>>, onRecord: (record: Record<string, unknown>) => void): JsonProcess {
-  const child: ChildProcess = spawn(process.execPath, [...loaderArgs(main), main, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnJsonProcess(
+  main: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  onRecord: (record: Record<string, unknown>) => void,
+  nodeArgs: readonly string[] = [],
+): JsonProcess {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loaderArgs(main), main, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not spawn ${main}`);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-16_384)));

@@ -16,4 +16,6 @@ export interface AgentEntry {
   session: AgentSession;
   /** Settles once the first ownership claim did; the agent's bus publishes are issued after it, in order. */
   claimed: Promise<void>;
+  /** The last ownership claim failed (store unreachable): the agent's next message claims again. */
+  claimFailed: boolean;
 }

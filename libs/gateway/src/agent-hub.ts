@@ -38,7 +38,14 @@ export type Site = { readonly kind: 'websocket'; readonly connection: AgentConne
 
 /** Outcome of {@link AgentHub.handle}. */
 export type HandleResult =
-  | { readonly kind: 'reply'; readonly reply: IServerToAgent; readonly entry?: AgentEntry; readonly error?: string }
+  | {
+      readonly kind: 'reply';
+      readonly reply: IServerToAgent;
+      readonly entry?: AgentEntry;
+      readonly error?: string;
+      /** The reply is the agent's uid and the server capabilities only (see `encodePlainServerToAgent`). */
+      readonly plain?: boolean;
+    }
   | { readonly kind: 'overloaded' }
   | { readonly kind: 'full' };
 
@@ -118,7 +125,7 @@ export class AgentHub {
     entry.session = x.session;
     if (site.kind === 'http') this.http.touch(uid);
     // A claim that failed (store unreachable) is retried on the agent's next message.
-    if (existing !== undefined && !x.disconnect && !this.keeper.holds(uid, entry.holderId)) entry.claimed = this.keeper.claim(uid, entry.holderId);
+    if (existing !== undefined && !x.disconnect && existing.claimFailed) this.#claim(existing);
     if (x.fullStateRequested) this.metrics.protocol.inc({ event: 'report_full_state' });
     // The services learn nothing from a plain heartbeat that a shared batch cannot tell them, and
     // an agent polling every second would otherwise cost a durable bus write per poll. Sequence
@@ -132,7 +139,7 @@ export class AgentHub {
       this.#publish(entry, message, payload);
     }
     if (x.disconnect) this.leave(entry, 'agent_disconnect');
-    return { kind: 'reply', reply: x.reply, entry };
+    return { kind: 'reply', reply: x.reply, entry, plain: !x.fullStateRequested };
   }
 
   /** Publishes one accepted message as its own AgentMessageEnvelope, after the agent's claim settled. */
@@ -199,7 +206,17 @@ export class AgentHub {
     const holderId = site.kind === 'websocket' ? site.connection.id : newHolderId('http');
     const connection = site.kind === 'websocket' ? site.connection : undefined;
     // A copy: the decoded uid is a view into the whole received message, which it would keep alive for the agent's lifetime.
-    const entry: AgentEntry = { uid, uidBytes: Buffer.from(uidBytes), holderId, transport: site.kind, connection, principal, session, claimed: Promise.resolve() };
+    const entry: AgentEntry = {
+      uid,
+      uidBytes: Buffer.from(uidBytes),
+      holderId,
+      transport: site.kind,
+      connection,
+      principal,
+      session,
+      claimed: Promise.resolve(),
+      claimFailed: false,
+    };
     this.#replaceOlder(site, uid);
     if (site.kind === 'websocket') {
       site.connection.agents.set(uid, entry);
@@ -208,9 +225,17 @@ export class AgentHub {
       this.http.set(entry);
       this.metrics.connections.set({ transport: 'http' }, this.http.size);
     }
-    entry.claimed = this.keeper.claim(uid, holderId);
+    this.#claim(entry);
     this.#announce(entry, 'connected', 'first message');
     return entry;
+  }
+
+  /** Claims `entry`'s agent; its publishes wait for the claim, and a failure marks it for a retry on its next message. */
+  #claim(entry: AgentEntry): void {
+    entry.claimFailed = false;
+    entry.claimed = this.keeper.claim(entry.uid, entry.holderId).then((ok) => {
+      if (!ok) entry.claimFailed = true;
+    });
   }
 
   /** A second live connection of the same agent replaces the first (architecture: data flow 1). */

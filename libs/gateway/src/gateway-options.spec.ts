@@ -3,7 +3,7 @@ import { createMemoryOwnership } from '@shepherd/ownership';
 import { createLogger, createMetricsRegistry } from '@shepherd/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testAuthenticator } from './gateway.test-helpers.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, resolveGatewayOptions, type GatewayOptions } from './gateway-options.js';
+import { DEFAULT_HTTP_KEEP_ALIVE_MS, DEFAULT_MAX_MESSAGE_BYTES, resolveGatewayOptions, type GatewayOptions } from './gateway-options.js';
 import { GatewayOptionError } from './errors.js';
 import { startGateway } from './index.js';
 
@@ -39,12 +39,18 @@ describe('gateway options', () => {
     expect(Object.isFrozen(opts)).toBe(true);
   });
 
+  it('keeps idle HTTP connections longer than node default 5 s and a load balancer 60 s idle timeout', () => {
+    expect(resolveGatewayOptions(base).httpKeepAliveMs).toBe(DEFAULT_HTTP_KEEP_ALIVE_MS);
+    expect(DEFAULT_HTTP_KEEP_ALIVE_MS).toBeGreaterThan(60_000);
+  });
+
   it.each([
     ['gatewayId', 'has.dot'],
     ['path', 'v1/opamp'],
     ['port', 70_000],
     ['maxConnections', 0],
     ['listenBacklog', 0],
+    ['httpKeepAliveMs', 0],
     ['ownershipTtlMs', 1.5],
     ['authenticator', undefined],
   ])('refuses a bad %s', (name, value) => {

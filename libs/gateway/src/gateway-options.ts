@@ -15,6 +15,15 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  */
 export const DEFAULT_LISTEN_BACKLOG = 4096;
 
+/**
+ * Default idle time of a kept-alive HTTP connection: longer than the usual 30 s poll interval of
+ * OpAMP HTTP clients, so an agent keeps one connection (one TLS handshake) instead of one per
+ * poll, and longer than the 60 s idle timeout of common load balancers, so the balancer, not the
+ * gateway, closes an idle connection (a gateway closing first races the balancer's next request
+ * on it into a reset). node's own default is 5 s.
+ */
+export const DEFAULT_HTTP_KEEP_ALIVE_MS = 65_000;
+
 /** Options of {@link startGateway}. Required ones first; the rest tune bounds and have defaults. */
 export interface GatewayOptions {
   /** Listen address (OPAMP_HOST). */
@@ -34,6 +43,12 @@ export interface GatewayOptions {
    * their SYNs, and each dropped one is retried 1, 3, 7, 15 and 31 s later.
    */
   readonly listenBacklog?: number;
+  /**
+   * How long an idle plain-HTTP connection is kept open for the agent's next poll (default
+   * {@link DEFAULT_HTTP_KEEP_ALIVE_MS}). While the gateway holds `maxConnections` sockets or
+   * more (WebSocket and HTTP together), polls are answered with `Connection: close` instead.
+   */
+  readonly httpKeepAliveMs?: number;
   /** Base retry delay told to refused or drained agents; jittered up to twice this. */
   readonly retryAfterSeconds: number;
   /** WebSocket ping period; a connection that missed the previous pong is terminated. */
@@ -124,6 +139,7 @@ export function resolveGatewayOptions(o: GatewayOptions): ResolvedGatewayOptions
     maxMessageBytes: int('maxMessageBytes', o.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 64, 1024 * 1024 * 1024),
     maxConnections: int('maxConnections', o.maxConnections, undefined, 1, 10_000_000),
     listenBacklog: int('listenBacklog', o.listenBacklog, DEFAULT_LISTEN_BACKLOG, 1, 65_535),
+    httpKeepAliveMs: int('httpKeepAliveMs', o.httpKeepAliveMs, DEFAULT_HTTP_KEEP_ALIVE_MS, 100, 3_600_000),
     retryAfterSeconds: int('retryAfterSeconds', o.retryAfterSeconds, undefined, 1, 86_400),
     pingIntervalMs: int('pingIntervalMs', o.pingIntervalMs, undefined, 10, 3_600_000),
     ownershipTtlMs: int('ownershipTtlMs', o.ownershipTtlMs, undefined, 30, 3_600_000),

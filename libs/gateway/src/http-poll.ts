@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { composeReply, decodeAgentPayload, errorReply } from '@shepherd/opamp-core';
-import { encodeServerToAgent, ServerErrorResponseType, uidFromString, type IServerToAgent } from '@shepherd/proto';
+import { encodePlainServerToAgent, encodeServerToAgent, ServerErrorResponseType, uidFromString, type IServerToAgent } from '@shepherd/proto';
 import type { AgentEntry } from './agent-entry.js';
 import type { AgentHub } from './agent-hub.js';
 import type { GatewayPrincipal } from './authenticator.js';
@@ -43,15 +43,15 @@ export async function servePoll(req: IncomingMessage, res: ServerResponse, hub: 
     return;
   }
   if (result.error !== undefined) return badRequest(res, hub, result.reply, gzip, false);
-  const bytes = withDeliveries(hub, result.reply, result.entry);
+  const bytes = withDeliveries(hub, result.reply, result.entry, result.plain === true);
   sendProtobuf(res, 200, bytes, gzip);
   counts.messagesOut.reply.inc();
   counts.bytesOut.inc(bytes.length);
 }
 
 /** The reply with pending deliveries merged, encoded; falls back to the bare reply when the merge is too large (§7.15). */
-function withDeliveries(hub: AgentHub, base: IServerToAgent, entry: AgentEntry | undefined): Uint8Array {
-  const plain = encodeServerToAgent(base);
+function withDeliveries(hub: AgentHub, base: IServerToAgent, entry: AgentEntry | undefined, isPlain: boolean): Uint8Array {
+  const plain = isPlain && entry !== undefined ? encodePlainServerToAgent(entry.uidBytes, hub.options.serverCapabilities) : encodeServerToAgent(base);
   if (entry === undefined || entry.session.disconnected) return plain;
   const pending = hub.mailbox.peek(entry.uid);
   if (pending.length === 0) return plain;

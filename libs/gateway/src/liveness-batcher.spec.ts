@@ -41,6 +41,27 @@ describe('LivenessBatcher', () => {
     expect(batcher.pending).toBe(0);
   });
 
+  it('updates the same agent in place until its batch leaves, then starts a new entry for the next one', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const r = recorder(async () => {
+      await held;
+      return true;
+    });
+    const batcher = new LivenessBatcher('gw-1', r.publish);
+    const agent = entry(1);
+    batcher.record(agent, 1n, 0);
+    batcher.record(agent, 2n, 0);
+    expect(batcher.pending).toBe(1);
+    batcher.flush();
+    batcher.record(agent, 3n, 0);
+    release();
+    await batcher.settled();
+    batcher.flush();
+    await batcher.settled();
+    expect(r.batches.map(r.seqs)).toEqual([['1:2'], ['1:3']]);
+  });
+
   it('publishes at once when the pending set is full, and never puts more than the bound in one batch', async () => {
     const r = recorder();
     const batcher = new LivenessBatcher('gw-1', r.publish, { maxPerBatch: 3, maxPending: 6 });

@@ -42,8 +42,8 @@ export type LivenessPublish = (data: Uint8Array, msgId: string) => Promise<boole
 
 interface PendingLiveness {
   readonly entry: AgentEntry;
-  readonly sequenceNum: bigint;
-  readonly atMs: number;
+  sequenceNum: bigint;
+  atMs: number;
 }
 
 /**
@@ -100,7 +100,14 @@ export class LivenessBatcher {
 
   /** Records `entry`'s plain heartbeat `sequenceNum` received at `atMs`, replacing an older pending one. */
   record(entry: AgentEntry, sequenceNum: bigint, atMs: number): void {
-    if (!this.#pending.has(entry.uid) && this.#pending.size >= this.#maxPending) {
+    const pending = this.#pending.get(entry.uid);
+    // Updated in place: an agent polling faster than the interval costs no allocation and no second lookup.
+    if (pending?.entry === entry) {
+      pending.sequenceNum = sequenceNum;
+      pending.atMs = atMs;
+      return;
+    }
+    if (pending === undefined && this.#pending.size >= this.#maxPending) {
       this.flush();
       if (this.#pending.size >= this.#maxPending) return this.#onDropped(1);
     }

@@ -20,8 +20,8 @@ describe('OwnershipKeeper', () => {
   it('lets only the current local holder release, fenced', async () => {
     const store = createMemoryOwnership();
     const k = keeper(store);
-    await k.claim(UID, 'conn-1');
-    await k.claim(UID, 'conn-2');
+    expect(await k.claim(UID, 'conn-1')).toBe(true);
+    expect(await k.claim(UID, 'conn-2')).toBe(true);
     await k.release(UID, 'conn-1');
     expect((await store.owner(UID))?.gatewayId).toBe('gw-1');
     expect(k.holds(UID, 'conn-2')).toBe(true);
@@ -51,7 +51,7 @@ describe('OwnershipKeeper', () => {
       close: () => inner.close(),
     };
     const k = keeper(broken);
-    await expect(k.claim(UID, 'conn-1')).resolves.toBeUndefined();
+    await expect(k.claim(UID, 'conn-1')).resolves.toBe(false);
     expect(k.holds(UID, 'conn-1')).toBe(false);
   });
 });

@@ -57,9 +57,11 @@ export class OwnershipKeeper {
   /**
    * Claims `uid` for `holderId` (replacing any local holder at once). The
    * returned promise never rejects: a store failure is logged and counted,
-   * and the agent is served anyway (it is retried on its next message).
+   * the agent is served anyway, and it resolves `false` (the caller retries on
+   * the agent's next message); otherwise `true`, also when another local
+   * holder took the agent over meanwhile.
    */
-  async claim(uid: string, holderId: string): Promise<void> {
+  async claim(uid: string, holderId: string): Promise<boolean> {
     const held: Held = { holderId, claim: undefined };
     this.#held.set(uid, held);
     try {
@@ -70,10 +72,12 @@ export class OwnershipKeeper {
         // Superseded locally while in flight, or released: give it back (fenced, harmless if already replaced).
         await this.store.release(claim);
       }
+      return true;
     } catch (err) {
       if (this.#held.get(uid) === held) this.#held.delete(uid);
       this.metrics.errors.inc({ code: 'ownership_claim_failed' });
       this.logger.warn({ err, uid }, 'ownership claim failed');
+      return false;
     }
   }
 

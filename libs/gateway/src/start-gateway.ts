@@ -52,7 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const opts = resolveGatewayOptions(options);
   const hub = new AgentHub(opts, createGatewayMetrics(opts.metrics));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxMessageBytes, clientTracking: false });
-  const state: ListenState = { draining: false, pendingUpgrades: 0 };
+  const state: ListenState = { draining: false, pendingUpgrades: 0, openSockets: 0 };
   const server = createOpampServer(opts, hub, wss, state);
   const port = await listen(server, opts);
   const subscriptions = [subscribeDeliveries(hub), serveMulticasts(hub)];
@@ -142,6 +142,11 @@ function createOpampServer(opts: ResolvedGatewayOptions, hub: AgentHub, wss: Web
     onUpgrade(opts, hub, wss, state, req, socket, head).catch((err: unknown) => failed(err, () => refuseUpgrade(socket, 500, 'internal error\n')));
   });
   server.on('clientError', (_err, socket: Duplex) => socket.destroy());
+  server.on('connection', (socket: Duplex) => {
+    state.openSockets += 1;
+    socket.once('close', () => (state.openSockets -= 1));
+  });
+  server.keepAliveTimeout = opts.httpKeepAliveMs;
   return server;
 }
 
@@ -171,6 +176,8 @@ function isProtobuf(req: IncomingMessage): boolean {
 interface ListenState {
   draining: boolean;
   pendingUpgrades: number;
+  /** Sockets the server accepted and that are not closed yet: HTTP, upgrading and WebSocket. */
+  openSockets: number;
 }
 
 async function onRequest(opts: ResolvedGatewayOptions, hub: AgentHub, state: ListenState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,6 +194,8 @@ async function onRequest(opts: ResolvedGatewayOptions, hub: AgentHub, state: Lis
     hub.metrics.errors.inc({ code: 'draining' });
     return sendText(res, 503, 'gateway is shutting down; retry later\n', { 'Retry-After': retryAfterHeader(opts.retryAfterSeconds) }, true);
   }
+  // At capacity an HTTP agent does not keep an idle socket (and its file descriptor) between polls.
+  if (state.openSockets > opts.maxConnections) res.setHeader('Connection', 'close');
   await servePoll(req, res, hub, auth.principal);
 }
 

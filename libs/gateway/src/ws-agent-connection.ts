@@ -1,5 +1,5 @@
 import { decodeAgentFrame, errorReply } from '@shepherd/opamp-core';
-import { encodeServerToAgent, encodeWsFrame, ServerErrorResponseType, type IServerToAgent } from '@shepherd/proto';
+import { encodePlainServerToAgent, encodeServerToAgent, encodeWsFrame, ServerErrorResponseType, type IServerToAgent } from '@shepherd/proto';
 import { WebSocket, type RawData } from 'ws';
 import type { AgentEntry } from './agent-entry.js';
 import type { AgentConnection, AgentHub } from './agent-hub.js';
@@ -199,6 +199,8 @@ export class WsAgentConnection implements AgentConnection {
     } else if (result.kind === 'full') {
       const max = this.hub.options.maxAgentsPerConnection;
       this.send(errorReply(uidBytes, BadRequest, `this connection already carries ${max} agents`), 'error');
+    } else if (result.plain === true && result.entry !== undefined) {
+      this.sendEncoded(encodePlainServerToAgent(result.entry.uidBytes, this.hub.options.serverCapabilities), 'reply');
     } else {
       this.send(result.reply, result.error === undefined ? 'reply' : 'error');
     }

@@ -11,7 +11,7 @@ describe('public entry', () => {
         'ServerToAgentFlags', 'Transport', 'Uint64RangeError', 'WsFrameHeaderError', 'bus',
         'decodeAgentConnectionEvent', 'decodeAgentLivenessBatch', 'decodeDeliveryReceipt', 'decodeServerToAgentMulticast', 'decodeAgentMessageEnvelope', 'decodeAgentToServer', 'decodeServerToAgent',
         'decodeServerToAgentDelivery', 'decodeWsFrame', 'encodeUint64Field', 'encodeAgentConnectionEvent', 'encodeAgentLivenessBatch', 'encodeDeliveryReceipt', 'encodeServerToAgentMulticast', 'encodeAgentMessageEnvelope',
-        'encodeAgentToServer', 'encodeServerToAgent', 'encodeServerToAgentDelivery', 'encodeWsFrame', 'hasCapability',
+        'encodeAgentToServer', 'encodePlainServerToAgent', 'encodeServerToAgent', 'encodeServerToAgentDelivery', 'encodeWsFrame', 'hasCapability',
         'isValidUid', 'newInstanceUid', 'scanTopLevelFields', 'opamp', 'toBigInt', 'toLong', 'toMask', 'uidFromString', 'uidToString',
       ].sort(),
     );

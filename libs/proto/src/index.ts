@@ -45,6 +45,7 @@ export {
   decodeDeliveryReceipt,
   encodeDeliveryReceipt,
 } from './codec.js';
+export { encodePlainServerToAgent } from './plain-reply.js';
 export { encodeWsFrame, decodeWsFrame, type WsFrameDecodeOptions } from './ws-framing.js';
 export { scanTopLevelFields, encodeUint64Field, type ScannedField } from './field-scan.js';
 export { toBigInt, toLong } from './uint64.js';

@@ -237,6 +237,14 @@ export const ENV_CATALOGUE = defineCatalogue({
     secret: false,
     group: 'gateway',
   },
+  OPAMP_HTTP_KEEPALIVE_MS: {
+    schema: integer(100, 3_600_000),
+    default: '65000',
+    description:
+      'How long an idle plain-HTTP agent connection stays open for the next poll. Above the usual 30 s poll interval (one connection and TLS handshake per agent, not per poll) and above the 60 s idle timeout of common load balancers (so the balancer closes first and never races the gateway). While the gateway holds OPAMP_MAX_CONNECTIONS sockets, polls are answered with Connection: close.',
+    secret: false,
+    group: 'gateway',
+  },
   OPAMP_RETRY_AFTER_SECONDS: {
     schema: integer(1, 3600),
     default: '30',
