@@ -9,7 +9,9 @@
  * bound) and at most one in 10 000 failed. Reports each server's best passing rate (polls/s achieved) and their
  * ratio, and each step's server CPU per poll (the server process's CPU time over the window,
  * divided by the polls sent in it: a cost that does not depend on where the p99 limit falls)
- * and the load generators' own largest event-loop delay in it (a spike there is theirs).
+ * the load generators' own largest event-loop delay in it (a spike there is theirs) and the
+ * machine's TCP counters over it (connections accepted, resets, retransmits, listen overflows:
+ * with kept-alive connections a window should open none).
  * With `--rounds N` the two sweeps alternate N times (Shepherd first in odd rounds, the mock
  * first in even ones) and the ratio reported is the median of the rounds' ratios: on a shared
  * machine one pair of sweeps can land on a slow minute for either server. `--out FILE` also
@@ -33,6 +35,7 @@ import { MAINS } from './support/app-bundles.js';
 import { openScaleDeployment } from './support/scale-deployment.js';
 import { median, roundOf, type Round, type Sweep } from './support/http-rounds.js';
 import type { HttpHeartbeatStep } from './support/plot-input.js';
+import { readTcpCounters, tcpDelta, type TcpCounters } from './support/tcp-counters.js';
 
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const P99_LIMIT_MS = 100;
@@ -93,17 +96,26 @@ const split = (total: number, parts: number): number[] => Array.from({ length: p
 /** Every agent's first (full) poll goes out during the warm-up, and the server warms up too. */
 const warmupSeconds = (agents: number, processes: number): number => 3 + Math.ceil(Math.ceil(agents / processes) / RAMP_PER_PROCESS);
 
-/** The server's CPU seconds at the end of the warm-up and at the end of the window (undefined once it is gone). */
-function windowCpu(pid: number, args: SweepArgs): Promise<[number | undefined, number | undefined]> {
-  const at = (seconds: number): Promise<number | undefined> =>
-    new Promise((resolve) => setTimeout(() => void sampleProcess(pid).then((s) => resolve(s?.cpuSeconds)), seconds * 1000));
+/** What is read at both ends of the measured window. */
+interface WindowEdge {
+  /** The server's CPU seconds (undefined once it is gone). */
+  readonly cpu: number | undefined;
+  readonly tcp: TcpCounters | undefined;
+}
+
+/** Readings at the end of the warm-up and at the end of the window. */
+function windowEdges(pid: number, args: SweepArgs): Promise<[WindowEdge, WindowEdge]> {
+  const at = (seconds: number): Promise<WindowEdge> =>
+    new Promise((resolve) =>
+      setTimeout(() => void Promise.all([sampleProcess(pid), readTcpCounters()]).then(([s, tcp]) => resolve({ cpu: s?.cpuSeconds, tcp })), seconds * 1000),
+    );
   return Promise.all([at(args.warmupS), at(args.warmupS + args.stepS)]);
 }
 
 async function runStep(target: Target, token: string, seed: string, rate: number, args: SweepArgs): Promise<Step> {
   const { server, url } = target;
   const summaries: Record<string, unknown>[] = [];
-  const cpu = windowCpu(target.pid, args);
+  const edges = windowEdges(target.pid, args);
   const agents = split(args.agents, args.processes);
   const rates = split(rate, args.processes);
   const procs = agents.map((count, p) =>
@@ -139,10 +151,12 @@ async function runStep(target: Target, token: string, seed: string, rate: number
   // One failed poll in 10 000 is tolerated: a keep-alive connection the server closes as the
   // client reuses it fails a poll now and then against either server; more means trouble.
   const pass = complete && sent > 0 && p99 < P99_LIMIT_MS && skipped < 0.01 * (sent + skipped) && errors <= MAX_ERROR_SHARE * sent;
-  const [cpuStart, cpuEnd] = await cpu;
-  const cpuUsPerPoll = cpuStart === undefined || cpuEnd === undefined || sent === 0 ? null : Math.round(((cpuEnd - cpuStart) * 1e6) / sent);
+  const [start, end] = await edges;
+  const cpuUsPerPoll = start.cpu === undefined || end.cpu === undefined || sent === 0 ? null : Math.round(((end.cpu - start.cpu) * 1e6) / sent);
+  // Connections opened in the window mean the server or the pool closed kept-alive ones: each costs a handshake, and a burst of them overflows the listen queue.
+  const tcp = start.tcp === undefined || end.tcp === undefined ? {} : { tcp: tcpDelta(start.tcp, end.tcp) };
   const round = target.round;
-  return { server, round, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, ...(errors > 0 ? { errorKinds } : {}), pass, cpuUsPerPoll, loadgenDelayMaxMs };
+  return { server, round, rate, achieved: Math.round(achieved), p50: +p50.toFixed(1), p99: +p99.toFixed(1), skipped, sent, errors, ...(errors > 0 ? { errorKinds } : {}), pass, cpuUsPerPoll, loadgenDelayMaxMs, ...tcp };
 }
 
 /**

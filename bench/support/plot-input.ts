@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { enginesOf, type AgentScaleOutput } from './scale-output.js';
+import type { TcpCounters } from './tcp-counters.js';
 
 /** One step of an `http-heartbeats --out` file (written by bench/http-heartbeats.ts). */
 export interface HttpHeartbeatStep {
@@ -22,6 +23,8 @@ export interface HttpHeartbeatStep {
   readonly cpuUsPerPoll?: number | null;
   /** The load generators' largest event-loop delay in the window, ms (absent in older files). */
   readonly loadgenDelayMaxMs?: number;
+  /** The machine's TCP counters over the window: connections accepted, resets, retransmits, listen overflows (absent in older files). */
+  readonly tcp?: TcpCounters;
 }
 
 /** What `http-heartbeats --out FILE` writes. */

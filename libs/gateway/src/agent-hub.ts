@@ -139,7 +139,7 @@ export class AgentHub {
       this.#publish(entry, message, payload);
     }
     if (x.disconnect) this.leave(entry, 'agent_disconnect');
-    return { kind: 'reply', reply: x.reply, entry, plain: !x.fullStateRequested };
+    return { kind: 'reply', reply: x.reply, entry, plain: x.plain };
   }
 
   /** Publishes one accepted message as its own AgentMessageEnvelope, after the agent's claim settled. */

@@ -4,6 +4,8 @@ import {
   ServerCapabilities as SC,
   ServerErrorResponseType,
   ServerToAgentFlags,
+  encodePlainServerToAgent,
+  encodeServerToAgent,
   hasCapability,
   toBigInt,
   uidToString,
@@ -58,6 +60,20 @@ describe('respondToAgent', () => {
       expect(toBigInt(wire.flags)).toBe(0n);
     }
     expect(GATEWAY_SERVER_CAPABILITIES).toBe(0x7n);
+  });
+
+  it('marks a reply plain exactly when it is uid and capabilities alone, byte for byte the stamped encoding', () => {
+    const id = uid();
+    const xs = converse([
+      { instanceUid: id, seq: 1n, caps: REPORTS, agentDescription: desc },
+      { instanceUid: id, seq: 2n, caps: REPORTS },
+      { instanceUid: id, seq: 5n, caps: REPORTS },
+    ]).map(accepted);
+    expect(xs.map((x) => x.plain)).toEqual([true, true, false]);
+    for (const x of xs.filter((e) => e.plain)) {
+      expect(Object.keys(x.reply).sort()).toEqual(['capabilities', 'instanceUid']);
+      expect(Buffer.from(encodePlainServerToAgent(id, GATEWAY_SERVER_CAPABILITIES))).toEqual(Buffer.from(encodeServerToAgent(x.reply)));
+    }
   });
 
   it('asks for ReportFullState when sequence_num is not previous + 1', () => {

@@ -47,6 +47,11 @@ export type AgentExchange =
       readonly fullStateRequested: boolean;
       /** agent_disconnect was present (§7.42): forget the session after replying. */
       readonly disconnect: boolean;
+      /**
+       * `reply` holds instance_uid and capabilities and nothing else, so it may be sent as
+       * `encodePlainServerToAgent(instanceUid, serverCapabilities)`.
+       */
+      readonly plain: boolean;
     }
   | {
       /**
@@ -117,7 +122,7 @@ export function respondToAgent(session: AgentSession | undefined, message: Agent
     capabilities: toLong(toBigInt(ctx.serverCapabilities)),
     ...(decision.request ? { flags: toLong(BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState)) } : {}),
   };
-  return { outcome: 'accepted', reply, session: next, fullStateRequested: decision.request, disconnect };
+  return { outcome: 'accepted', reply, session: next, fullStateRequested: decision.request, disconnect, plain: !decision.request };
 }
 
 function reassignReason(uid: string, message: AgentToServer, identity: string | undefined, ctx: RespondContext): ReassignReason | undefined {
