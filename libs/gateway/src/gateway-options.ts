@@ -34,7 +34,10 @@ export interface GatewayOptions {
   readonly path: string;
   /** Largest AgentToServer accepted (after decompression) and ServerToAgent sent; default 64 MiB. */
   readonly maxMessageBytes?: number;
-  /** Most concurrent WebSocket connections; further upgrades get 503 + Retry-After. */
+  /**
+   * Most concurrent WebSocket connections; further upgrades get 503 + Retry-After. Above this
+   * many open sockets (WebSocket and HTTP together) HTTP polls are answered with `Connection: close`.
+   */
   readonly maxConnections: number;
   /**
    * Connections the kernel queues until the gateway accepts them (default
@@ -45,8 +48,8 @@ export interface GatewayOptions {
   readonly listenBacklog?: number;
   /**
    * How long an idle plain-HTTP connection is kept open for the agent's next poll (default
-   * {@link DEFAULT_HTTP_KEEP_ALIVE_MS}). While the gateway holds `maxConnections` sockets or
-   * more (WebSocket and HTTP together), polls are answered with `Connection: close` instead.
+   * {@link DEFAULT_HTTP_KEEP_ALIVE_MS}). While the gateway holds more than `maxConnections`
+   * sockets (WebSocket and HTTP together), polls are answered with `Connection: close` instead.
    */
   readonly httpKeepAliveMs?: number;
   /** Base retry delay told to refused or drained agents; jittered up to twice this. */

@@ -225,7 +225,7 @@ export const ENV_CATALOGUE = defineCatalogue({
     schema: integer(1, 10_000_000),
     default: '100000',
     description:
-      'Most concurrent WebSocket agents one gateway holds; beyond it new agents get HTTP 503 with Retry-After. Lowered at start-up to the open-file limit (`ulimit -n`) minus 256.',
+      'Most concurrent WebSocket agents one gateway holds; beyond it new agents get HTTP 503 with Retry-After. Above this many open sockets (WebSocket and kept-alive HTTP together) HTTP polls are answered with Connection: close. Lowered at start-up to the open-file limit (`ulimit -n`) minus 256.',
     secret: false,
     group: 'gateway',
   },
@@ -241,7 +241,7 @@ export const ENV_CATALOGUE = defineCatalogue({
     schema: integer(100, 3_600_000),
     default: '65000',
     description:
-      'How long an idle plain-HTTP agent connection stays open for the next poll. Above the usual 30 s poll interval (one connection and TLS handshake per agent, not per poll) and above the 60 s idle timeout of common load balancers (so the balancer closes first and never races the gateway). While the gateway holds OPAMP_MAX_CONNECTIONS sockets, polls are answered with Connection: close.',
+      'How long an idle plain-HTTP agent connection stays open for the next poll. Above the usual 30 s poll interval (one connection and TLS handshake per agent, not per poll) and above the 60 s idle timeout of common load balancers (so the balancer closes first and never races the gateway). While the gateway holds more than OPAMP_MAX_CONNECTIONS sockets, polls are answered with Connection: close.',
     secret: false,
     group: 'gateway',
   },
