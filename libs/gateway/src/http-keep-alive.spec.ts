@@ -89,6 +89,8 @@ describe('plain-HTTP keep-alive', () => {
     const second = new RawConnection(tg.gateway.url);
     expect(await second.poll(path)).toEqual({ status: 200, connection: 'close' });
     await second.closed;
+    // The server's side of that socket closes when the client's FIN reaches it, a moment later.
+    await delay(100);
     expect(await first.poll(path)).toEqual({ status: 200, connection: 'keep-alive' });
   });
 });
