@@ -32,8 +32,7 @@ class RawConnection {
     const { port } = new URL(url);
     this.socket = connect(Number(port), '127.0.0.1');
     sockets.push(this.socket);
-    const opened = performance.now();
-    let lastAnswer = opened;
+    let lastAnswer = performance.now();
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve(performance.now() - lastAnswer)));
     this.socket.on('data', (chunk: Buffer) => {
       this.#buffer = Buffer.concat([this.#buffer, chunk]);

@@ -43,6 +43,14 @@ function converse(messages: Parameters<typeof agentMessage>[0][], context: Respo
   });
 }
 
+/** A full report, the next heartbeat, then one that skips two sequence numbers. */
+const withGap = (id: Uint8Array): AgentExchange[] =>
+  converse([
+    { instanceUid: id, seq: 1n, caps: REPORTS, agentDescription: desc },
+    { instanceUid: id, seq: 2n, caps: REPORTS },
+    { instanceUid: id, seq: 5n, caps: REPORTS },
+  ]);
+
 describe('respondToAgent', () => {
   it('echoes instance_uid and sets capabilities on every reply, AcceptsStatus included', () => {
     // wire-facts §7.20, §7.21, §7.22, §7.23
@@ -64,11 +72,7 @@ describe('respondToAgent', () => {
 
   it('marks a reply plain exactly when it is uid and capabilities alone, byte for byte the stamped encoding', () => {
     const id = uid();
-    const xs = converse([
-      { instanceUid: id, seq: 1n, caps: REPORTS, agentDescription: desc },
-      { instanceUid: id, seq: 2n, caps: REPORTS },
-      { instanceUid: id, seq: 5n, caps: REPORTS },
-    ]).map(accepted);
+    const xs = withGap(id).map(accepted);
     expect(xs.map((x) => x.plain)).toEqual([true, true, false]);
     for (const x of xs.filter((e) => e.plain)) {
       expect(Object.keys(x.reply).sort()).toEqual(['capabilities', 'instanceUid']);
@@ -79,11 +83,7 @@ describe('respondToAgent', () => {
   it('asks for ReportFullState when sequence_num is not previous + 1', () => {
     // wire-facts §7.29
     const id = uid();
-    const xs = converse([
-      { instanceUid: id, seq: 1n, caps: REPORTS, agentDescription: desc },
-      { instanceUid: id, seq: 2n, caps: REPORTS },
-      { instanceUid: id, seq: 5n, caps: REPORTS },
-    ]);
+    const xs = withGap(id);
     expect(xs.map(asksFullState)).toEqual([false, false, true]);
     expect(accepted(xs[2]!).fullStateRequested).toBe(true);
   });
